@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+// Each workspace owns its vitest.config.ts (defineProject); this root only lists them.
+export default defineConfig({
+  test: {
+    projects: ['./*/vitest.config.ts'],
+  },
+});
