@@ -1,1 +1,11 @@
-export {};
+export { createAdminApp, createApiApp, renderError } from './app.ts';
+export type { GatewayConfig, GatewayConfigInput } from './config.ts';
+export { ConfigError, gatewayConfigSchema, loadConfig, parseConfig } from './config.ts';
+export type { EndpointSpec } from './discovery/endpoint-table.ts';
+export { EndpointTable } from './discovery/endpoint-table.ts';
+export { GatewayError } from './errors.ts';
+export type { GatewayOverrides, RunningGateway } from './gateway.ts';
+export { startGateway } from './gateway.ts';
+export { hashApiKey } from './middleware/auth/index.ts';
+export { leastOutstandingPicker } from './routing/least-outstanding.ts';
+export type { EndpointState, EngineLoad, Pick, Picker, RoutingRequest } from './routing/types.ts';

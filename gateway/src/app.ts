@@ -1,0 +1,80 @@
+/**
+ * The gateway's Hono apps: the API app (OpenAI endpoints behind request id and auth) and the admin app
+ * (`/metrics`, `/healthz`, `/readyz`). Errors are rendered in one place, `renderError`.
+ */
+
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import type { GatewayEnv } from './env.ts';
+import { GatewayError, toGatewayError } from './errors.ts';
+import { type ApiKeyAuthOptions, apiKeyAuth } from './middleware/auth/index.ts';
+import { requestId } from './middleware/request-id/index.ts';
+import { type ProxyDeps, proxyHandler } from './proxy/handler.ts';
+import { modelsHandler } from './proxy/models.ts';
+import type { GatewayMetrics } from './telemetry/metrics.ts';
+
+/** What the API app needs. */
+export interface ApiAppDeps extends ProxyDeps {
+  auth: ApiKeyAuthOptions;
+  /** True once a graceful shutdown began: new requests are refused with 503. */
+  isDraining: () => boolean;
+}
+
+/** Renders any error as an OpenAI error body with its status and headers. */
+export function renderError(error: unknown, c: Context<GatewayEnv>): Response {
+  const failure = toGatewayError(error);
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...failure.headers };
+  const id = c.get('requestId');
+  if (id) headers['x-request-id'] = id;
+  return new Response(JSON.stringify(failure.toBody()), { status: failure.status, headers });
+}
+
+/** Creates the API app. */
+export function createApiApp(deps: ApiAppDeps): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+  app.onError(renderError);
+  app.notFound((c) =>
+    renderError(
+      new GatewayError(404, `Unknown request URL: ${c.req.method} ${c.req.path}.`, { code: 'unknown_url' }),
+      c,
+    ),
+  );
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    if (deps.isDraining()) {
+      c.header('connection', 'close');
+      throw new GatewayError(503, 'The gateway is shutting down; retry on another replica.', {
+        type: 'service_unavailable',
+        code: 'shutting_down',
+        headers: { 'retry-after': '1', connection: 'close' },
+      });
+    }
+    await next();
+  });
+  app.use('/v1/*', apiKeyAuth(deps.auth));
+  app.post('/v1/chat/completions', proxyHandler('chat', deps));
+  app.post('/v1/completions', proxyHandler('completions', deps));
+  app.post('/v1/embeddings', proxyHandler('embeddings', deps));
+  app.get('/v1/models', modelsHandler(deps.endpoints));
+  return app;
+}
+
+/** What the admin app needs. */
+export interface AdminAppDeps {
+  metrics: GatewayMetrics;
+  isReady: () => boolean;
+}
+
+/** Creates the admin app: Prometheus metrics and the probes. */
+export function createAdminApp(deps: AdminAppDeps): Hono {
+  const app = new Hono();
+  app.get('/metrics', async (c) => {
+    const body = await deps.metrics.registry.metrics();
+    return c.body(body, 200, { 'content-type': deps.metrics.registry.contentType });
+  });
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', (c) =>
+    deps.isReady() ? c.json({ status: 'ready' }) : c.json({ status: 'not ready' }, 503),
+  );
+  return app;
+}

@@ -1,0 +1,109 @@
+/**
+ * Assembles a gateway from its configuration: endpoint table, picker, upstream client, telemetry, the two
+ * listeners; and takes it down gracefully (stop accepting, `/readyz` 503, let in-flight work finish, exit).
+ */
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Tracer } from '@opentelemetry/api';
+import { createAdminApp, createApiApp } from './app.ts';
+import type { GatewayConfig } from './config.ts';
+import { EndpointTable } from './discovery/endpoint-table.ts';
+import { InflightTracker } from './proxy/inflight.ts';
+import { UpstreamClient } from './proxy/upstream.ts';
+import { leastOutstandingPicker } from './routing/least-outstanding.ts';
+import type { Picker } from './routing/types.ts';
+import { createLogger, type Logger } from './telemetry/logger.ts';
+import { createMetrics, type GatewayMetrics } from './telemetry/metrics.ts';
+import { gatewayTracer } from './telemetry/tracing.ts';
+
+type NodeServer = ReturnType<typeof createAdaptorServer> & import('node:http').Server;
+
+/** Overrides for tests and embedding. */
+export interface GatewayOverrides {
+  tracer?: Tracer;
+  logger?: Logger;
+  picker?: Picker;
+  endpoints?: EndpointTable;
+}
+
+/** A running gateway. */
+export interface RunningGateway {
+  /** API base URL, e.g. `http://127.0.0.1:8080` (the SDK's baseURL is this plus `/v1`). */
+  url: string;
+  adminUrl: string;
+  endpoints: EndpointTable;
+  metrics: GatewayMetrics;
+  inflight: InflightTracker;
+  /** Graceful shutdown: refuse new work, wait for in-flight requests up to the drain deadline, close. */
+  shutdown(drainTimeoutMs?: number): Promise<{ drained: boolean }>;
+}
+
+function listen(server: NodeServer, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+/** Starts a gateway with `config`. */
+export async function startGateway(
+  config: GatewayConfig,
+  overrides: GatewayOverrides = {},
+): Promise<RunningGateway> {
+  const logger = overrides.logger ?? createLogger(config.logging.level);
+  const metrics = createMetrics({ defaults: true });
+  const endpoints =
+    overrides.endpoints ??
+    new EndpointTable(config.endpoints.map((e) => ({ id: e.id, url: e.url, model: e.model })));
+  const upstream = new UpstreamClient(config.upstream);
+  const inflight = new InflightTracker();
+  let draining = false;
+
+  const apiApp = createApiApp({
+    endpoints,
+    picker: overrides.picker ?? leastOutstandingPicker(),
+    upstream,
+    metrics,
+    tracer: overrides.tracer ?? gatewayTracer(),
+    logger,
+    inflight,
+    maxBodyBytes: config.server.maxBodyBytes,
+    accessLog: config.logging.accessLog,
+    auth: config.auth,
+    isDraining: () => draining,
+  });
+  const adminApp = createAdminApp({ metrics, isReady: () => !draining });
+
+  const api = createAdaptorServer({ fetch: apiApp.fetch }) as NodeServer;
+  api.keepAliveTimeout = 65_000;
+  api.headersTimeout = 66_000;
+  api.requestTimeout = 0;
+  const admin = createAdaptorServer({ fetch: adminApp.fetch }) as NodeServer;
+  const apiPort = await listen(api, config.server.host, config.server.port);
+  const adminPort = await listen(admin, config.server.adminHost, config.server.adminPort);
+
+  return {
+    url: `http://${urlHost(config.server.host)}:${apiPort}`,
+    adminUrl: `http://${urlHost(config.server.adminHost)}:${adminPort}`,
+    endpoints,
+    metrics,
+    inflight,
+    async shutdown(drainTimeoutMs = config.server.drainTimeoutMs) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => api.close(() => resolve()));
+      api.closeIdleConnections();
+      const drained = await inflight.waitIdle(drainTimeoutMs);
+      api.closeAllConnections();
+      await closed;
+      await upstream.close();
+      admin.closeAllConnections();
+      await new Promise<void>((resolve) => admin.close(() => resolve()));
+      return { drained };
+    },
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * One client request's bookkeeping from arrival to end: the server span, metrics, the access log line
+ * and the drain counter, closed exactly once whatever path the request takes.
+ */
+import { type Context, context as otelContext, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { GenAiAttr, SpanEvent, type Usage } from '@switchyard/api';
+import type { Logger } from '../telemetry/logger.ts';
+import type { GatewayMetrics } from '../telemetry/metrics.ts';
+import type { InflightTracker } from './inflight.ts';
+
+/** Per-request state shared by the handler steps. */
+export class Exchange {
+  readonly startedAt = performance.now();
+  readonly span: Span;
+  readonly context: Context;
+  model = 'unknown';
+  tenant: string;
+  endpointId: string | undefined;
+  stream = false;
+  usage: Usage | undefined;
+  firstTokenAt: number | undefined;
+  lastTokenAt: number | undefined;
+  tokenEvents = 0;
+  #done = false;
+  readonly #metrics: GatewayMetrics;
+  readonly #logger: Logger;
+  readonly #inflight: InflightTracker;
+  readonly #accessLog: boolean;
+  readonly requestId: string;
+
+  constructor(
+    span: Span,
+    parent: Context,
+    deps: { metrics: GatewayMetrics; logger: Logger; inflight: InflightTracker; accessLog: boolean },
+    tenant: string,
+    requestId: string,
+  ) {
+    this.span = span;
+    this.context = trace.setSpan(parent, span);
+    this.#metrics = deps.metrics;
+    this.#logger = deps.logger;
+    this.#inflight = deps.inflight;
+    this.#accessLog = deps.accessLog;
+    this.tenant = tenant;
+    this.requestId = requestId;
+    deps.inflight.enter();
+  }
+
+  /** Sets the model once it is known and valid (a bounded label). */
+  setModel(model: string): void {
+    this.model = model;
+    this.span.setAttribute(GenAiAttr.requestModel, model);
+    this.#metrics.active.inc({ model });
+  }
+
+  /** Marks a token-carrying event relayed to the client. */
+  markToken(): void {
+    const now = performance.now();
+    if (this.firstTokenAt === undefined) {
+      this.firstTokenAt = now;
+      this.span.addEvent(SpanEvent.firstToken);
+      this.#metrics.ttft.observe({ model: this.model }, (now - this.startedAt) / 1000);
+    }
+    this.lastTokenAt = now;
+    this.tokenEvents++;
+  }
+
+  /** Records that the client went away before the response ended. */
+  markClientAbort(phase: 'before_response' | 'streaming'): void {
+    this.span.addEvent(SpanEvent.clientAbort, { phase });
+    this.#metrics.clientAborts.inc({ model: this.model, phase });
+  }
+
+  /** Closes the exchange: metrics, span, access log, drain counter. Idempotent. */
+  finish(status: number, errorCode?: string | null): void {
+    if (this.#done) return;
+    this.#done = true;
+    const seconds = (performance.now() - this.startedAt) / 1000;
+    const m = this.#metrics;
+    const model = this.model;
+    const statusLabel = String(status);
+    if (model !== 'unknown') m.active.dec({ model });
+    m.requests.inc({ model, tenant: this.tenant, status: statusLabel });
+    m.duration.observe({ model, status: statusLabel }, seconds);
+    if (status >= 400) m.errors.inc({ model, status: statusLabel, code: errorCode ?? 'error' });
+    const usage = this.usage;
+    if (usage) {
+      m.tokens.inc({ model, tenant: this.tenant, kind: 'prompt' }, usage.prompt_tokens);
+      if (usage.completion_tokens) {
+        m.tokens.inc({ model, tenant: this.tenant, kind: 'completion' }, usage.completion_tokens);
+      }
+      this.span.setAttribute(GenAiAttr.usageInputTokens, usage.prompt_tokens);
+      this.span.setAttribute(GenAiAttr.usageOutputTokens, usage.completion_tokens ?? 0);
+    }
+    const generated = usage?.completion_tokens ?? this.tokenEvents;
+    if (this.stream && this.firstTokenAt !== undefined && this.lastTokenAt !== undefined && generated > 1) {
+      m.tpot.observe({ model }, (this.lastTokenAt - this.firstTokenAt) / 1000 / (generated - 1));
+    }
+    this.span.setAttribute('http.response.status_code', status);
+    if (status >= 500) this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorCode ?? undefined });
+    this.span.end();
+    this.#inflight.leave();
+    if (this.#accessLog) {
+      this.#logger.info(
+        {
+          requestId: this.requestId,
+          traceId: this.span.spanContext().traceId,
+          model,
+          tenant: this.tenant,
+          endpoint: this.endpointId,
+          status,
+          code: errorCode ?? undefined,
+          stream: this.stream,
+          ms: Math.round(seconds * 1000 * 10) / 10,
+          ttftMs:
+            this.firstTokenAt === undefined
+              ? undefined
+              : Math.round((this.firstTokenAt - this.startedAt) * 10) / 10,
+          promptTokens: usage?.prompt_tokens,
+          completionTokens: usage?.completion_tokens,
+        },
+        'request',
+      );
+    }
+  }
+
+  /** Runs `fn` with this exchange's span as the active context. */
+  within<T>(fn: () => T): T {
+    return otelContext.with(this.context, fn);
+  }
+}

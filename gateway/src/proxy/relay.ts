@@ -1,0 +1,145 @@
+/**
+ * Writing upstream responses to the client: whole JSON bodies, SSE streams chunk by chunk with backpressure,
+ * and upstream error bodies. Each path ends the exchange and releases the endpoint exactly once.
+ */
+import type { ServerResponse } from 'node:http';
+import { GatewayError } from '../errors.ts';
+import type { Exchange } from './exchange.ts';
+import { SseRelay, sseErrorEvent } from './sse-relay.ts';
+import { classifyUpstreamError, type UpstreamResponse } from './upstream.ts';
+import { extractUsage } from './usage.ts';
+
+/** What a relay step works on. */
+export interface RelayContext {
+  exchange: Exchange;
+  outgoing: ServerResponse;
+  response: UpstreamResponse;
+  requestId: string;
+  /** Releases the endpoint and closes the upstream span; call once. */
+  release: (status: number, reason?: string) => void;
+}
+
+const CLIENT_CLOSED = 499;
+const MAX_ERROR_BODY = 64 * 1024;
+
+function collect(body: UpstreamResponse['body'], limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    body.on('end', () => resolve(Buffer.concat(chunks)));
+    body.on('error', reject);
+  });
+}
+
+/** Relays a complete JSON response, reading usage from it. */
+export async function relayJson(ctx: RelayContext): Promise<void> {
+  const { exchange, outgoing, response } = ctx;
+  let payload: Buffer;
+  try {
+    payload = await collect(response.body);
+  } catch (error) {
+    const failure = classifyUpstreamError(error);
+    ctx.release(failure.status, failure.reason);
+    if (failure.reason === 'aborted' || outgoing.destroyed) {
+      exchange.finish(CLIENT_CLOSED, 'client_closed');
+      return;
+    }
+    throw failure;
+  }
+  exchange.usage = extractUsage(payload.toString('utf8'));
+  ctx.release(response.statusCode);
+  outgoing.writeHead(response.statusCode, {
+    'content-type': 'application/json',
+    'content-length': payload.length,
+    'x-request-id': ctx.requestId,
+  });
+  outgoing.end(payload);
+  exchange.finish(response.statusCode);
+}
+
+/** Relays an engine error response: OpenAI-shaped bodies pass through, anything else becomes a 502. */
+export async function relayUpstreamError(ctx: RelayContext): Promise<void> {
+  const { exchange, outgoing, response } = ctx;
+  let payload: Buffer;
+  try {
+    payload = await collect(response.body, MAX_ERROR_BODY);
+  } catch (error) {
+    const failure = classifyUpstreamError(error);
+    ctx.release(failure.status, failure.reason);
+    throw failure;
+  }
+  let code: string | null = 'upstream_error';
+  let parsed: { error?: { code?: unknown } } | undefined;
+  try {
+    parsed = JSON.parse(payload.toString('utf8')) as { error?: { code?: unknown } };
+  } catch {
+    parsed = undefined;
+  }
+  ctx.release(response.statusCode, `status_${response.statusCode}`);
+  if (!parsed?.error) {
+    throw new GatewayError(502, `The model server answered ${response.statusCode} without an error body.`, {
+      type: 'server_error',
+      code: 'upstream_bad_response',
+    });
+  }
+  if (parsed.error.code !== undefined && parsed.error.code !== null) code = String(parsed.error.code);
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json',
+    'content-length': payload.length,
+    'x-request-id': ctx.requestId,
+  };
+  const retryAfter = response.headers['retry-after'];
+  if (typeof retryAfter === 'string') headers['retry-after'] = retryAfter;
+  outgoing.writeHead(response.statusCode, headers);
+  outgoing.end(payload);
+  exchange.finish(response.statusCode, code);
+}
+
+/** Relays an SSE stream event by event, honouring the client's backpressure. Returns at once. */
+export function relayStream(ctx: RelayContext, stripUsage: boolean): void {
+  const { exchange, outgoing, response } = ctx;
+  const body = response.body;
+  const relay = new SseRelay(stripUsage, {
+    onToken: () => exchange.markToken(),
+    onUsage: (usage) => {
+      exchange.usage = usage;
+    },
+  });
+  outgoing.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+    'x-request-id': ctx.requestId,
+  });
+  outgoing.flushHeaders();
+  const onDrain = () => body.resume();
+  outgoing.on('drain', onDrain);
+  body.on('data', (chunk: Buffer) => {
+    const out = relay.push(chunk);
+    if (out && !outgoing.write(out)) body.pause();
+  });
+  body.on('end', () => {
+    const rest = relay.flush();
+    outgoing.off('drain', onDrain);
+    outgoing.end(rest);
+    ctx.release(200);
+    exchange.finish(200);
+  });
+  body.on('error', (error: Error) => {
+    outgoing.off('drain', onDrain);
+    const failure = classifyUpstreamError(error);
+    ctx.release(failure.status, failure.reason);
+    if (failure.reason === 'aborted' || outgoing.destroyed) {
+      exchange.finish(CLIENT_CLOSED, 'client_closed');
+      return;
+    }
+    // Headers are gone: end the stream with an error event rather than a silent hang or a cut.
+    outgoing.end(sseErrorEvent(failure.message, failure.type, failure.code));
+    exchange.finish(failure.status, failure.code);
+  });
+}

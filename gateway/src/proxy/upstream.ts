@@ -1,0 +1,125 @@
+/**
+ * Upstream calls to engine endpoints over undici, with keep-alive pools and the three timeouts
+ * (connect, first byte, idle between chunks). Failures become GatewayErrors with the status the
+ * client should see and a `reason` for metrics.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { Agent, errors } from 'undici';
+import { GatewayError } from '../errors.ts';
+
+/** Upstream timeouts and pool size. */
+export interface UpstreamOptions {
+  connectTimeoutMs: number;
+  firstByteTimeoutMs: number;
+  idleTimeoutMs: number;
+  connectionsPerEndpoint: number;
+}
+
+/** A response from an endpoint, body not yet read. */
+export interface UpstreamResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: NodeJS.ReadableStream & { destroy(error?: Error): void; pause(): unknown; resume(): unknown };
+}
+
+/** Why an upstream call failed, for metrics and retry decisions. */
+export type UpstreamFailure =
+  | 'connect'
+  | 'connect_timeout'
+  | 'first_byte_timeout'
+  | 'idle_timeout'
+  | 'reset'
+  | 'aborted';
+
+/** A GatewayError raised by an upstream failure. */
+export class UpstreamError extends GatewayError {
+  override name = 'UpstreamError';
+  readonly reason: UpstreamFailure;
+  constructor(status: number, message: string, reason: UpstreamFailure, cause: unknown) {
+    super(status, message, {
+      type: status === 504 ? 'timeout' : 'service_unavailable',
+      code: `upstream_${reason}`,
+      cause,
+    });
+    this.reason = reason;
+  }
+}
+
+/** Maps an undici/network error to an UpstreamError. */
+export function classifyUpstreamError(error: unknown): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  const code = (error as { code?: string }).code;
+  if (error instanceof errors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new UpstreamError(504, 'Timed out connecting to the model server.', 'connect_timeout', error);
+  }
+  if (error instanceof errors.HeadersTimeoutError || code === 'UND_ERR_HEADERS_TIMEOUT') {
+    return new UpstreamError(
+      504,
+      'The model server did not start answering in time.',
+      'first_byte_timeout',
+      error,
+    );
+  }
+  if (error instanceof errors.BodyTimeoutError || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new UpstreamError(504, 'The model server stopped sending data.', 'idle_timeout', error);
+  }
+  if ((error as Error)?.name === 'AbortError' || code === 'UND_ERR_ABORTED') {
+    return new UpstreamError(499, 'The request was cancelled.', 'aborted', error);
+  }
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') {
+    if (code !== 'ECONNRESET') {
+      return new UpstreamError(502, 'Could not connect to the model server.', 'connect', error);
+    }
+  }
+  return new UpstreamError(502, 'The connection to the model server failed.', 'reset', error);
+}
+
+/** The undici client the proxy uses for every endpoint. */
+export class UpstreamClient {
+  readonly #agent: Agent;
+  readonly #options: UpstreamOptions;
+
+  constructor(options: UpstreamOptions) {
+    this.#options = options;
+    this.#agent = new Agent({
+      connections: options.connectionsPerEndpoint,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      connect: { timeout: options.connectTimeoutMs, noDelay: true },
+      headersTimeout: options.firstByteTimeoutMs,
+      bodyTimeout: options.idleTimeoutMs,
+    });
+  }
+
+  /** Sends a request; resolves at response headers. Rejects with UpstreamError. */
+  async send(
+    origin: string,
+    path: string,
+    method: 'GET' | 'POST',
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+    signal: AbortSignal,
+  ): Promise<UpstreamResponse> {
+    try {
+      const response = await this.#agent.request({
+        origin,
+        path,
+        method,
+        headers,
+        body,
+        signal,
+        headersTimeout: this.#options.firstByteTimeoutMs,
+        bodyTimeout: this.#options.idleTimeoutMs,
+      });
+      return response as unknown as UpstreamResponse;
+    } catch (error) {
+      throw classifyUpstreamError(error);
+    }
+  }
+
+  /** Closes every pooled connection. */
+  close(): Promise<void> {
+    return this.#agent.close();
+  }
+}

@@ -1,0 +1,138 @@
+/** Streaming relay: no buffering, usage-chunk handling both ways, disconnects abort upstream. */
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeEngine, startFakeEngine } from './testing/fake-engine.ts';
+import { type TestGateway, startTestGateway } from './testing/harness.ts';
+
+let engine: FakeEngine;
+let gateway: TestGateway;
+let client: OpenAI;
+
+beforeAll(async () => {
+  engine = await startFakeEngine('test-model');
+  gateway = await startTestGateway({ endpoints: [{ id: 'e0', url: engine.url, model: 'test-model' }] });
+  client = new OpenAI({ baseURL: gateway.baseURL, apiKey: 'unused', maxRetries: 0 });
+});
+afterAll(async () => {
+  await gateway.shutdown(1000);
+  await engine.close();
+});
+beforeEach(() => {
+  engine.behavior = { tokens: 5, chunkDelayMs: 0, headerDelayMs: 0 };
+  engine.chunksSent = [];
+});
+
+const metricValue = async (name: string, labels: string) => {
+  const text = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+};
+
+describe('streaming', () => {
+  it('delivers the first chunk before the engine has sent the last one', async () => {
+    engine.behavior.tokens = 10;
+    engine.behavior.chunkDelayMs = 40;
+    const stream = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
+    let sentWhenFirstSeen: number | undefined;
+    for await (const chunk of stream) {
+      if (sentWhenFirstSeen === undefined && chunk.choices[0]?.delta.content) {
+        sentWhenFirstSeen = engine.chunksSent.length;
+      }
+    }
+    expect(sentWhenFirstSeen).toBeGreaterThan(0);
+    expect(sentWhenFirstSeen).toBeLessThan(10);
+  });
+
+  it('asks the engine for usage, counts the tokens, and hides the usage chunk from a client that did not ask', async () => {
+    const before = await metricValue('llm_tokens_processed_total', 'kind="completion"');
+    const stream = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(engine.received.at(-1)?.body.stream_options).toEqual({ include_usage: true });
+    expect(chunks.some((c) => c.usage)).toBe(false);
+    expect(await metricValue('llm_tokens_processed_total', 'kind="completion"')).toBe(before + 5);
+  });
+
+  it('passes the usage chunk to a client that asked for it', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    const usage = chunks.find((c) => c.usage)?.usage;
+    expect(usage).toMatchObject({ prompt_tokens: 7, completion_tokens: 5 });
+  });
+
+  it('aborts the upstream request when a streaming client disconnects', async () => {
+    engine.behavior.tokens = 200;
+    engine.behavior.chunkDelayMs = 20;
+    const abortsBefore = await metricValue('llm_client_aborts_total', 'phase="streaming"');
+    const controller = new AbortController();
+    const aborted = engine.nextAbort();
+    const stream = await client.chat.completions.create(
+      { model: 'test-model', messages: [{ role: 'user', content: 'hi' }], stream: true },
+      { signal: controller.signal },
+    );
+    let seen = 0;
+    try {
+      for await (const _ of stream) {
+        if (++seen === 3) controller.abort();
+      }
+    } catch {
+      // the SDK throws an abort error
+    }
+    await aborted;
+    expect(engine.chunksSent.length).toBeLessThan(200);
+    await expect.poll(() => metricValue('llm_client_aborts_total', 'phase="streaming"')).toBe(abortsBefore + 1);
+  });
+
+  it('aborts the upstream request when a non-streaming client disconnects', async () => {
+    engine.behavior.headerDelayMs = 300;
+    const controller = new AbortController();
+    const aborted = engine.nextAbort();
+    const request = client.chat.completions.create(
+      { model: 'test-model', messages: [{ role: 'user', content: 'hi' }] },
+      { signal: controller.signal },
+    );
+    setTimeout(() => controller.abort(), 50);
+    await expect(request).rejects.toThrow();
+    await aborted;
+    expect(engine.aborted).toBeGreaterThan(0);
+  });
+
+  it('ends a stream whose engine goes silent with an error event instead of hanging', async () => {
+    const quick = await startTestGateway({
+      endpoints: [{ id: 'e0', url: engine.url, model: 'test-model' }],
+      upstream: { idleTimeoutMs: 200 },
+    });
+    try {
+      engine.behavior.tokens = 10;
+      engine.behavior.hangAfterChunks = 2;
+      const sdk = new OpenAI({ baseURL: quick.baseURL, apiKey: 'unused', maxRetries: 0 });
+      const stream = await sdk.chat.completions.create({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'hi' }],
+        stream: true,
+      });
+      let text = '';
+      const consume = async () => {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      };
+      await expect(consume()).rejects.toThrow(/stopped sending/);
+      expect(text).toBe('t0 t1 ');
+    } finally {
+      await quick.shutdown(500);
+    }
+  });
+});
