@@ -2,7 +2,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeEngine, startFakeEngine } from './testing/fake-engine.ts';
-import { type TestGateway, startTestGateway } from './testing/harness.ts';
+import { startTestGateway, type TestGateway } from './testing/harness.ts';
 
 let engine: FakeEngine;
 let gateway: TestGateway;
@@ -50,14 +50,22 @@ describe('OpenAI SDK through the gateway', () => {
   it('answers and streams a text completion', async () => {
     const completion = await client.completions.create({ model: 'test-model', prompt: 'once upon' });
     expect(completion.choices[0]?.text).toBe('t0 t1 t2 t3 ');
-    const stream = await client.completions.create({ model: 'test-model', prompt: 'once upon', stream: true });
+    const stream = await client.completions.create({
+      model: 'test-model',
+      prompt: 'once upon',
+      stream: true,
+    });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
     expect(text).toBe('t0 t1 t2 t3 ');
   });
 
   it('answers embeddings', async () => {
-    const result = await client.embeddings.create({ model: 'test-model', input: 'hello', encoding_format: 'float' });
+    const result = await client.embeddings.create({
+      model: 'test-model',
+      input: 'hello',
+      encoding_format: 'float',
+    });
     expect(result.data[0]?.embedding).toHaveLength(8);
     expect(result.usage.prompt_tokens).toBe(7);
   });

@@ -2,7 +2,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeEngine, startFakeEngine } from './testing/fake-engine.ts';
-import { type TestGateway, startTestGateway } from './testing/harness.ts';
+import { startTestGateway, type TestGateway } from './testing/harness.ts';
 
 let engine: FakeEngine;
 let gateway: TestGateway;
@@ -94,7 +94,9 @@ describe('streaming', () => {
     }
     await aborted;
     expect(engine.chunksSent.length).toBeLessThan(200);
-    await expect.poll(() => metricValue('llm_client_aborts_total', 'phase="streaming"')).toBe(abortsBefore + 1);
+    await expect
+      .poll(() => metricValue('llm_client_aborts_total', 'phase="streaming"'))
+      .toBe(abortsBefore + 1);
   });
 
   it('aborts the upstream request when a non-streaming client disconnects', async () => {
