@@ -15,4 +15,15 @@ export {
   embeddingRequestSchema,
   openAIError,
 } from './openai.ts';
+export type {
+  ChatCompletionChunk,
+  ChatCompletionMessage,
+  ChatCompletionResponse,
+  CompletionResponse,
+  EmbeddingResponse,
+  FinishReasonValue,
+  ModelList,
+  TokenizeResponse,
+  VersionResponse,
+} from './openai-responses.ts';
 export { GenAiAttr, ServiceName, SpanEvent, SpanName, SwitchyardAttr } from './tracing.ts';

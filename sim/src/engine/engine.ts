@@ -1,0 +1,253 @@
+/**
+ * sim/engine — the continuous-batching scheduler in simulated time (vLLM V1's shape).
+ *
+ * One step at a time: running sequences are scheduled first (a decode costs one token of the
+ * step's budget, an unfinished prefill takes a chunk), then waiting ones are admitted while slots,
+ * token budget and KV blocks last. When a running sequence needs a block and none is free, the
+ * newest running sequence is preempted (its blocks freed, recomputed later). The step's duration
+ * comes from the cost model; its tokens are delivered when it ends.
+ */
+import type { EngineConfig } from '../profiles.ts';
+import type { Clock } from './clock.ts';
+import { stepCostMs } from './cost-model.ts';
+import { KvCache } from './kv-cache.ts';
+import type { FinishReason, Sequence, SequenceListener, SequenceSpec } from './sequence.ts';
+import { numTokens } from './sequence.ts';
+
+/** Live engine counters, read by `/metrics` and tests. */
+export interface EngineStats {
+  running: number;
+  waiting: number;
+  kvUsage: number;
+  usedBlocks: number;
+  steps: number;
+  preemptions: number;
+  promptTokens: number;
+  generationTokens: number;
+  prefixQueriedTokens: number;
+  prefixHitTokens: number;
+  finished: Record<FinishReason, number>;
+}
+
+/** Hooks for the shell: fault injection and per-step observation. */
+export interface EngineHooks {
+  /** Extra simulated ms added to a step (latency spikes). */
+  extraStepMs?: () => number;
+  /** Called after each step with its batch size and scheduled tokens. */
+  onStep?: (info: { numSeqs: number; tokens: number; durationMs: number }) => void;
+}
+
+interface Scheduled {
+  seq: Sequence;
+  numNew: number;
+}
+
+/** The engine of one simulated replica. */
+export class Engine {
+  readonly config: EngineConfig;
+  readonly kv: KvCache;
+  readonly #clock: Clock;
+  readonly #hooks: EngineHooks;
+  readonly #waiting: Sequence[] = [];
+  readonly #running: Sequence[] = [];
+  #stepInFlight = false;
+  #stopped = false;
+  #cancelTimer: (() => void) | null = null;
+  #lastStepEndMs = Number.NEGATIVE_INFINITY;
+  #counters = { steps: 0, preemptions: 0, promptTokens: 0, generationTokens: 0 };
+  #finished: Record<FinishReason, number> = { stop: 0, length: 0, abort: 0 };
+
+  constructor(config: EngineConfig, clock: Clock, hooks: EngineHooks = {}) {
+    this.config = config;
+    this.#clock = clock;
+    this.#hooks = hooks;
+    this.kv = new KvCache(config.numGpuBlocks, config.blockSize, config.enablePrefixCaching);
+  }
+
+  /** Accepts a request; it reaches the scheduler after the frontend overhead. */
+  submit(spec: SequenceSpec, listener: SequenceListener): Sequence {
+    const now = this.#clock.now();
+    const seq: Sequence = {
+      spec,
+      listener,
+      times: {
+        arrivalMs: now,
+        queuedMs: Number.NaN,
+        scheduledMs: Number.NaN,
+        firstTokenMs: Number.NaN,
+        lastTokenMs: Number.NaN,
+        finishedMs: Number.NaN,
+      },
+      state: 'frontend',
+      computedTokens: 0,
+      outputTokens: 0,
+      cachedTokens: 0,
+      publishedBlocks: 0,
+      preemptions: 0,
+      table: this.kv.newTable(),
+      finishReason: null,
+    };
+    const enqueue = () => {
+      if (seq.state !== 'frontend' || this.#stopped) return;
+      seq.state = 'waiting';
+      seq.times.queuedMs = this.#clock.now();
+      this.#waiting.push(seq);
+      this.#kick();
+    };
+    if (this.config.frontendOverheadMs > 0)
+      this.#clock.setTimer(now + this.config.frontendOverheadMs, enqueue);
+    else enqueue();
+    return seq;
+  }
+
+  /** Aborts a sequence (client disconnect): its slot and blocks are freed at once. */
+  abort(seq: Sequence): void {
+    if (seq.state === 'finished') return;
+    if (seq.state === 'waiting') this.#waiting.splice(this.#waiting.indexOf(seq), 1);
+    if (seq.state === 'running') this.#running.splice(this.#running.indexOf(seq), 1);
+    this.#finish(seq, 'abort');
+  }
+
+  /** Current counters. */
+  stats(): EngineStats {
+    return {
+      running: this.#running.length,
+      waiting: this.#waiting.length,
+      kvUsage: this.kv.usage,
+      usedBlocks: this.kv.usedBlocks,
+      ...this.#counters,
+      prefixQueriedTokens: this.kv.stats.queriedTokens,
+      prefixHitTokens: this.kv.stats.hitTokens,
+      finished: { ...this.#finished },
+    };
+  }
+
+  /** Stops stepping and aborts everything (shutdown or crash). */
+  stop(): void {
+    this.#stopped = true;
+    this.#cancelTimer?.();
+    for (const seq of [...this.#running, ...this.#waiting]) this.abort(seq);
+  }
+
+  #kick(): void {
+    if (this.#stepInFlight || this.#stopped) return;
+    if (this.#running.length === 0 && this.#waiting.length === 0) return;
+    // Back-to-back steps start where the last one ended, so a late timer does not stretch sim time.
+    const startMs = Math.max(this.#clock.now(), this.#lastStepEndMs);
+    const batch = this.#schedule();
+    if (batch.length === 0) return;
+    let prefillTokens = 0;
+    let tokens = 0;
+    for (const { numNew } of batch) {
+      tokens += numNew;
+      if (numNew > 1) prefillTokens += numNew;
+    }
+    const extra = this.#hooks.extraStepMs?.() ?? 0;
+    const durationMs = stepCostMs(this.config, { numSeqs: batch.length, prefillTokens }) + extra;
+    const endMs = startMs + durationMs;
+    for (const { seq } of batch) if (Number.isNaN(seq.times.scheduledMs)) seq.times.scheduledMs = startMs;
+    this.#stepInFlight = true;
+    this.#cancelTimer = this.#clock.setTimer(endMs, () => {
+      this.#cancelTimer = null;
+      this.#stepInFlight = false;
+      this.#lastStepEndMs = endMs;
+      this.#counters.steps++;
+      this.#complete(batch, endMs);
+      this.#hooks.onStep?.({ numSeqs: batch.length, tokens, durationMs });
+      this.#kick();
+    });
+  }
+
+  #schedule(): Scheduled[] {
+    const batch: Scheduled[] = [];
+    const bs = this.config.blockSize;
+    let budget = this.config.maxNumBatchedTokens;
+    let preempted = false;
+    for (let i = 0; i < this.#running.length && budget > 0; i++) {
+      const seq = this.#running[i]!;
+      const numNew = Math.min(numTokens(seq) - seq.computedTokens, budget);
+      if (numNew <= 0) continue;
+      const need = Math.ceil((seq.computedTokens + numNew) / bs) - this.kv.heldBlocks(seq.table);
+      while (!this.kv.canAllocate(need)) {
+        const victim = this.#running.pop()!;
+        this.#preempt(victim);
+        preempted = true;
+        if (victim === seq) break;
+      }
+      if (seq.state !== 'running') break;
+      this.kv.allocate(seq.table, need);
+      batch.push({ seq, numNew });
+      budget -= numNew;
+    }
+    if (preempted) return batch;
+    while (this.#waiting.length > 0 && this.#running.length < this.config.maxNumSeqs && budget > 0) {
+      const seq = this.#waiting[0]!;
+      if (seq.computedTokens === 0 && this.kv.heldBlocks(seq.table) === 0) {
+        const hit = this.kv.claimPrefix(seq.table, seq.spec.blockHashes, seq.spec.promptTokens);
+        seq.computedTokens = hit;
+        seq.cachedTokens = hit;
+        seq.publishedBlocks = hit / bs;
+      }
+      const numNew = Math.min(numTokens(seq) - seq.computedTokens, budget);
+      const need = Math.ceil((seq.computedTokens + numNew) / bs) - this.kv.heldBlocks(seq.table);
+      if (!this.kv.allocate(seq.table, need)) {
+        this.#release(seq);
+        break;
+      }
+      this.#waiting.shift();
+      seq.state = 'running';
+      this.#running.push(seq);
+      batch.push({ seq, numNew });
+      budget -= numNew;
+    }
+    return batch;
+  }
+
+  #complete(batch: Scheduled[], endMs: number): void {
+    const bs = this.config.blockSize;
+    for (const { seq, numNew } of batch) {
+      if (seq.state !== 'running') continue; // aborted or preempted while the step ran
+      seq.computedTokens += numNew;
+      const fullBlocks = Math.min(seq.spec.blockHashes.length, Math.floor(seq.computedTokens / bs));
+      while (seq.publishedBlocks < fullBlocks)
+        this.kv.publish(seq.table, seq.spec.blockHashes[seq.publishedBlocks++]!);
+      if (seq.computedTokens < numTokens(seq)) continue; // prefill chunk, no token yet
+      if (seq.outputTokens === 0 && seq.preemptions === 0) {
+        seq.times.firstTokenMs = endMs;
+        this.#counters.promptTokens += seq.spec.promptTokens;
+      }
+      seq.outputTokens++;
+      seq.times.lastTokenMs = endMs;
+      this.#counters.generationTokens++;
+      const stop = seq.listener.onToken(seq);
+      if (seq.state !== 'running') continue; // the listener aborted it
+      if (stop || seq.outputTokens >= seq.spec.maxTokens) {
+        this.#running.splice(this.#running.indexOf(seq), 1);
+        this.#finish(seq, stop ? 'stop' : seq.spec.reasonAtMax, endMs);
+      }
+    }
+  }
+
+  #preempt(seq: Sequence): void {
+    this.#release(seq);
+    seq.state = 'waiting';
+    seq.preemptions++;
+    this.#counters.preemptions++;
+    this.#waiting.unshift(seq);
+  }
+
+  #release(seq: Sequence): void {
+    this.kv.free(seq.table);
+    seq.computedTokens = 0;
+    seq.publishedBlocks = 0;
+  }
+
+  #finish(seq: Sequence, reason: FinishReason, atMs = this.#clock.now()): void {
+    this.#release(seq);
+    seq.state = 'finished';
+    seq.finishReason = reason;
+    seq.times.finishedMs = atMs;
+    this.#finished[reason]++;
+    seq.listener.onFinish(seq, reason);
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * sim/http — the shared core of `/v1/chat/completions` and `/v1/completions`: check the token
+ * budget as vLLM does, submit the sequence to the engine, and write its tokens either as SSE chunks
+ * (pre-built prefix + the token's pre-serialised JSON + suffix) or as one JSON body at the end.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Usage } from '@switchyard/api';
+import type { FinishReason, Sequence } from '../engine/sequence.ts';
+import { greedySeed, outputSeed, TextGenerator } from '../text/generator.ts';
+import { hashPromptBlocks } from '../text/hash.ts';
+import type { SimContext } from './context.ts';
+import { SimHttpError, sendJson } from './respond.ts';
+
+/** The wire format of one endpoint. */
+export interface GenerationFormat {
+  /** SSE chunk before any token (chat sends the role), or null. */
+  opening: string | null;
+  /** Start of a token chunk, up to where the token's JSON string goes. */
+  tokenPrefix: string;
+  /** End of a token chunk after the token's JSON string. */
+  tokenSuffix: string;
+  /** The chunk that carries the last text and the finish reason. */
+  closing(textJson: string, reason: FinishReason, stopReason: string | null): string;
+  /** The usage chunk (`choices: []`). */
+  usageChunk(usage: Usage): string;
+  /** The non-streamed body. */
+  body(text: string, reason: FinishReason, stopReason: string | null, usage: Usage): unknown;
+}
+
+/** A validated generation request. */
+export interface GenerationRequest {
+  id: string;
+  model: string;
+  promptIds: number[];
+  /** `max_tokens` (or `max_completion_tokens`) as sent, or null. */
+  maxTokens: number | null;
+  stop: string[];
+  stream: boolean;
+  includeUsage: boolean;
+  seed: number | null;
+  temperature: number | null;
+  topP: number | null;
+  ignoreEos: boolean;
+}
+
+/** vLLM's context-window checks: 400 when the prompt or the prompt plus `max_tokens` does not fit. */
+export function checkContextWindow(
+  maxModelLen: number,
+  promptTokens: number,
+  maxTokens: number | null,
+): void {
+  if (promptTokens >= maxModelLen) {
+    throw new SimHttpError(
+      400,
+      `This model's maximum context length is ${maxModelLen} tokens. However, your request has ${promptTokens} input tokens. Please reduce the length of the input messages.`,
+    );
+  }
+  if (maxTokens !== null && maxTokens > maxModelLen - promptTokens) {
+    throw new SimHttpError(
+      400,
+      `'max_tokens' or 'max_completion_tokens' is too large: ${maxTokens}. This model's maximum context length is ${maxModelLen} tokens and your request has ${promptTokens} input tokens (${maxTokens} > ${maxModelLen} - ${promptTokens}).`,
+    );
+  }
+}
+
+/** Runs one generation against the engine and writes the response. */
+export function runGeneration(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  gen: GenerationRequest,
+  format: GenerationFormat,
+): void {
+  checkContextWindow(ctx.config.maxModelLen, gen.promptIds.length, gen.maxTokens);
+  const arrivalWallMs = Date.now();
+  const seed =
+    gen.seed !== null
+      ? outputSeed(gen.promptIds, gen.seed, ctx.nextSeed)
+      : gen.temperature === 0
+        ? greedySeed(gen.promptIds)
+        : ctx.nextSeed();
+  const text = new TextGenerator(seed);
+  const room = ctx.config.maxModelLen - gen.promptIds.length;
+  const capped = gen.maxTokens !== null;
+  const [lo, hi] = ctx.config.naturalOutputTokens;
+  const natural = text.naturalLength(lo, hi);
+  const maxTokens = capped ? gen.maxTokens! : Math.min(room, natural);
+  const reasonAtMax = capped || natural > room ? 'length' : 'stop';
+  const stops = gen.stop.filter((s) => s.length > 0);
+  const hangAfter = gen.stream ? ctx.faults.hangAfterTokens : Number.POSITIVE_INFINITY;
+  let body = '';
+  let emitted = 0;
+  let stopReason: string | null = null;
+  let hung = false;
+  let prevTokenMs = Number.NaN;
+
+  const usage = (seq: Sequence): Usage => ({
+    prompt_tokens: gen.promptIds.length,
+    total_tokens: gen.promptIds.length + seq.outputTokens,
+    completion_tokens: seq.outputTokens,
+    prompt_tokens_details: ctx.promptTokensDetails ? { cached_tokens: seq.cachedTokens } : null,
+  });
+
+  if (gen.stream) {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+    if (format.opening) res.write(format.opening);
+  }
+
+  const seq = ctx.engine.submit(
+    {
+      id: gen.id,
+      promptTokens: gen.promptIds.length,
+      blockHashes: ctx.config.enablePrefixCaching
+        ? hashPromptBlocks(gen.promptIds, ctx.config.blockSize)
+        : [],
+      maxTokens,
+      reasonAtMax: gen.ignoreEos ? 'length' : reasonAtMax,
+    },
+    {
+      onToken(s) {
+        ctx.metrics.observeToken(s, prevTokenMs);
+        prevTokenMs = s.times.lastTokenMs;
+        const tok = text.next();
+        let piece = tok.text;
+        let stopped = false;
+        if (stops.length > 0) {
+          const from = Math.max(0, body.length - 64);
+          body += tok.text;
+          for (const stop of stops) {
+            const at = body.indexOf(stop, from);
+            if (at >= 0) {
+              piece = body.slice(emitted, at);
+              body = body.slice(0, at);
+              stopReason = stop;
+              stopped = true;
+              break;
+            }
+          }
+        } else if (!gen.stream) body += tok.text;
+        emitted = body.length;
+        if (!gen.stream) return stopped;
+        if (s.outputTokens > hangAfter) {
+          hung = true;
+          ctx.engine.abort(s);
+          return false;
+        }
+        if (stopped || s.outputTokens >= maxTokens) {
+          const reason = stopped ? 'stop' : gen.ignoreEos ? 'length' : reasonAtMax;
+          res.write(format.closing(stopped ? JSON.stringify(piece) : tok.json, reason, stopReason));
+        } else res.write(format.tokenPrefix + tok.json + format.tokenSuffix);
+        return stopped;
+      },
+      onFinish(s, reason) {
+        ctx.metrics.observeFinish(s, reason);
+        ctx.tracer?.recordRequest(
+          {
+            headers: req.headers,
+            arrivalWallMs,
+            model: gen.model,
+            temperature: gen.temperature,
+            topP: gen.topP,
+            maxTokens: gen.maxTokens,
+            n: 1,
+          },
+          s,
+          reason,
+        );
+        if (hung) return; // the stream stays open and silent until the client gives up
+        if (reason === 'abort') {
+          if (!res.writableEnded) res.destroy();
+          return;
+        }
+        if (!gen.stream) {
+          sendJson(res, 200, format.body(body, reason, stopReason, usage(s)));
+          return;
+        }
+        if (gen.includeUsage) res.write(format.usageChunk(usage(s)));
+        res.end('data: [DONE]\n\n');
+      },
+    },
+  );
+  res.on('close', () => {
+    if (seq.state !== 'finished') ctx.engine.abort(seq);
+  });
+}
