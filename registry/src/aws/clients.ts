@@ -1,0 +1,83 @@
+// Builds the S3 and DynamoDB clients from a validated config: path-style addressing for local S3 servers,
+// an explicit retry strategy (exponential backoff, throttling retried), and checksums under our control.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import type { BuildMiddleware, MetadataBearer } from '@smithy/types';
+import type { RegistryConfig } from '../config.ts';
+import { base64ToHex } from '../hashing.ts';
+
+/** The AWS clients the registry talks through. */
+export interface AwsClients {
+  s3: S3Client;
+  dynamodb: DynamoDBClient;
+  /** Document client over `dynamodb` (plain JS values in and out). */
+  doc: DynamoDBDocumentClient;
+  /** Closes the clients' sockets. */
+  destroy(): void;
+}
+
+/** Cap on one backoff sleep, so a long throttling streak stays bounded. */
+const maxBackoffDelayMs = 5_000;
+
+/**
+ * Exponential backoff with full jitter: attempt n sleeps a random time in [0, base·2ⁿ], capped.
+ * Exported so tests can reason about the delays.
+ */
+export function backoffDelayMs(attempt: number, baseDelayMs: number, random: () => number = Math.random) {
+  const ceiling = Math.min(maxBackoffDelayMs, baseDelayMs * 2 ** attempt);
+  return Math.max(baseDelayMs, Math.round(random() * ceiling));
+}
+
+/** The retry strategy both clients use: `maxAttempts` tries in all, backoff between them. */
+export function registryRetryStrategy(config: Pick<RegistryConfig, 'maxAttempts' | 'retryBaseDelayMs'>) {
+  return new ConfiguredRetryStrategy(config.maxAttempts, (attempt) =>
+    backoffDelayMs(attempt, config.retryBaseDelayMs),
+  );
+}
+
+/**
+ * A request whose whole body carries x-amz-checksum-sha256 already has the payload's SHA-256: hand it to the
+ * signer as x-amz-content-sha256 (hex) so the body is not hashed a second time.
+ */
+const reuseChecksumAsPayloadHash: BuildMiddleware<object, MetadataBearer> = (next) => async (args) => {
+  const headers = (args.request as { headers?: Record<string, string> }).headers;
+  const checksum = headers?.['x-amz-checksum-sha256'];
+  if (headers && checksum && headers['x-amz-content-sha256'] === undefined) {
+    headers['x-amz-content-sha256'] = base64ToHex(checksum);
+  }
+  return next(args);
+};
+
+/** Creates the clients for one registry config. */
+export function createAwsClients(config: RegistryConfig): AwsClients {
+  const retryStrategy = registryRetryStrategy(config);
+  const s3 = new S3Client({
+    region: config.region,
+    ...(config.s3EndpointUrl ? { endpoint: config.s3EndpointUrl, forcePathStyle: true } : {}),
+    retryStrategy,
+    // We send our own SHA-256 on every upload and verify every download ourselves; the SDK's default
+    // CRC32 on top would hash each byte twice more.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  s3.middlewareStack.add(reuseChecksumAsPayloadHash, { step: 'build', name: 'registryReuseChecksum' });
+  const dynamodb = new DynamoDBClient({
+    region: config.region,
+    ...(config.dynamodbEndpointUrl ? { endpoint: config.dynamodbEndpointUrl } : {}),
+    retryStrategy,
+  });
+  const doc = DynamoDBDocumentClient.from(dynamodb, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return {
+    s3,
+    dynamodb,
+    doc,
+    destroy() {
+      s3.destroy();
+      dynamodb.destroy();
+    },
+  };
+}

@@ -1,0 +1,172 @@
+// Downloads one object with parallel ranged GETs into `<target>.llmctl-partial`, hashing chunks in order as
+// they land (a bounded window keeps memory flat), resuming from the sidecar's finished chunks, and
+// renaming to the target only once the SHA-256 matches the manifest. On mismatch it deletes the partial.
+import { createHash } from 'node:crypto';
+import { type FileHandle, open, rename } from 'node:fs/promises';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { RegistryError } from '../errors.ts';
+import { splitRanges } from '../publish/plan.ts';
+import { partialPaths, readPartialState, removePartial, writePartialState } from './partial-state.ts';
+
+/** What downloadFile needs to know. */
+export interface DownloadFileOptions {
+  s3: S3Client;
+  bucket: string;
+  key: string;
+  target: string;
+  /** For messages: `model@version:path`. */
+  label: string;
+  size: number;
+  sha256: string;
+  chunkSizeBytes: number;
+  concurrency: number;
+  signal?: AbortSignal | undefined;
+  onBytes?: ((n: number) => void) | undefined;
+}
+
+/** Bytes taken from a previous partial download vs fetched now. */
+export interface DownloadStats {
+  reusedBytes: number;
+  downloadedBytes: number;
+}
+
+async function readInto(file: FileHandle, start: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await file.read(buffer, filled, length - filled, start + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
+}
+
+async function collect(body: AsyncIterable<Uint8Array>, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
+  let filled = 0;
+  for await (const chunk of body) {
+    if (filled + chunk.byteLength > length) throw new Error(`range returned more than ${length} bytes`);
+    buffer.set(chunk, filled);
+    filled += chunk.byteLength;
+  }
+  if (filled !== length) throw new Error(`range returned ${filled} of ${length} bytes`);
+  return buffer;
+}
+
+/**
+ * Downloads, verifies and renames into place; see the module comment. A mismatch after reusing a partial
+ * download retries once from scratch, since the bad bytes may have been the partial's.
+ */
+export async function downloadFile(options: DownloadFileOptions): Promise<DownloadStats> {
+  try {
+    return await downloadOnce(options);
+  } catch (err) {
+    if (err instanceof ReusedPartialMismatch) return downloadOnce(options);
+    throw err;
+  }
+}
+
+class ReusedPartialMismatch extends Error {}
+
+async function downloadOnce(options: DownloadFileOptions): Promise<DownloadStats> {
+  const { s3, target, signal } = options;
+  const paths = partialPaths(target);
+  const identity = { sha256: options.sha256, size: options.size, chunkSizeBytes: options.chunkSizeBytes };
+  const previous = await readPartialState(paths.state, identity);
+  const done = new Set(previous?.done ?? []);
+  const file = await open(paths.data, previous ? 'r+' : 'w+').catch(() => open(paths.data, 'w+'));
+  const chunks = splitRanges(options.size, options.chunkSizeBytes);
+  const hash = createHash('sha256');
+  const landed = new Map<number, Buffer>();
+  const window = options.concurrency + 1;
+  const stats: DownloadStats = { reusedBytes: 0, downloadedBytes: 0 };
+  let cursor = 0;
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void)[] = [];
+  let stateWrite = Promise.resolve();
+  const notify = () => {
+    const waiters = wake;
+    wake = [];
+    for (const w of waiters) w();
+  };
+
+  // The hasher: consumes chunks strictly in order, from memory if just downloaded, from disk if reused.
+  let hashing = Promise.resolve();
+  const advance = () => {
+    hashing = hashing.then(async () => {
+      while (cursor < chunks.length) {
+        const range = chunks[cursor]!;
+        let bytes = landed.get(cursor);
+        if (bytes) landed.delete(cursor);
+        else if (previous && done.has(cursor) && !failure) {
+          bytes = await readInto(file, range.start, range.end - range.start);
+          stats.reusedBytes += bytes.length;
+          options.onBytes?.(bytes.length);
+        } else break;
+        hash.update(bytes);
+        cursor++;
+        notify();
+      }
+    });
+  };
+
+  async function worker() {
+    while (!failure) {
+      while (next < chunks.length && previous && done.has(next)) next++;
+      if (next >= chunks.length) return;
+      const index = next++;
+      while (index >= cursor + window && !failure) await new Promise<void>((r) => wake.push(r));
+      if (failure) return;
+      const range = chunks[index]!;
+      try {
+        signal?.throwIfAborted();
+        const out = await s3.send(
+          new GetObjectCommand({
+            Bucket: options.bucket,
+            Key: options.key,
+            Range: `bytes=${range.start}-${range.end - 1}`,
+          }),
+          signal ? { abortSignal: signal } : {},
+        );
+        const bytes = await collect(out.Body as AsyncIterable<Uint8Array>, range.end - range.start);
+        await file.write(bytes, 0, bytes.length, range.start);
+        done.add(index);
+        stats.downloadedBytes += bytes.length;
+        options.onBytes?.(bytes.length);
+        const snapshot = { ...identity, done: [...done] };
+        stateWrite = stateWrite.then(() => writePartialState(paths.state, snapshot));
+        landed.set(index, bytes);
+        advance();
+      } catch (error) {
+        failure ??= { error };
+        notify();
+      }
+    }
+  }
+
+  try {
+    advance();
+    await Promise.all(
+      Array.from({ length: Math.min(options.concurrency, Math.max(1, chunks.length)) }, worker),
+    );
+    await stateWrite;
+    if (failure) throw failure.error;
+    advance();
+    await hashing;
+  } finally {
+    await file.close();
+  }
+  const actual = hash.digest('hex');
+  if (cursor !== chunks.length || actual !== options.sha256) {
+    await removePartial(target);
+    if (stats.reusedBytes > 0) throw new ReusedPartialMismatch();
+    throw new RegistryError(
+      'integrity',
+      `refusing ${options.label}: downloaded SHA-256 ${actual} differs from the manifest's ${options.sha256}`,
+    );
+  }
+  await rename(paths.data, target);
+  await removePartial(target);
+  return stats;
+}
