@@ -1,0 +1,203 @@
+/**
+ * `npm run bench:gateway`: the gateway's added cost, side by side in one run on loopback with a zero-delay
+ * upstream reached directly and through nginx (1 worker, upstream keep-alive) as the reverse-proxy baseline.
+ *
+ * Prints, for non-streaming and streaming requests: p50/p99 at 1 request in flight and the added latency
+ * over direct; the request rate at 64 connections (with its p99 and errors) and the ratio to nginx; then
+ * 1,000 concurrent streams relayed by each proxy (all complete? longest silence a client saw).
+ *
+ * Flags: --seconds N (per rate run, default 8), --latency-seconds N (default 5), --streams N (default 1000).
+ * Needs wrk and nginx (Debian packages `wrk`, `nginx-light`).
+ */
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { asChild, type Child, spawnReady, waitForHttp } from './processes.ts';
+import { runConcurrentStreams } from './streams.ts';
+import { runWrk, type WrkResult, wrkScript } from './wrk.ts';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '8' },
+    'latency-seconds': { type: 'string', default: '5' },
+    streams: { type: 'string', default: '1000' },
+  },
+});
+const rateSeconds = Number(values.seconds);
+const latencySeconds = Number(values['latency-seconds']);
+const streamCount = Number(values.streams);
+const root = resolve(import.meta.dirname, '..', '..');
+const work = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
+const children: Child[] = [];
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+async function startUpstream(extra: string[] = []): Promise<number> {
+  const { child, ready } = await spawnReady<{ port: number }>(process.execPath, [
+    join(import.meta.dirname, 'zero-upstream.ts'),
+    ...extra,
+  ]);
+  children.push(child);
+  return ready.port;
+}
+
+async function startGatewayProcess(upstreamPort: number): Promise<number> {
+  const port = await freePort();
+  const adminPort = await freePort();
+  const config = join(work, `gateway-${upstreamPort}.yaml`);
+  writeFileSync(
+    config,
+    [
+      'auth: { mode: disabled }',
+      'logging: { level: warn, accessLog: false }',
+      `server: { port: ${port}, adminPort: ${adminPort} }`,
+      'endpoints:',
+      `  - { id: up, url: "http://127.0.0.1:${upstreamPort}", model: bench }`,
+    ].join('\n'),
+  );
+  const proc = spawn(process.execPath, [join(root, 'gateway/src/main.ts')], {
+    env: { ...process.env, GATEWAY_CONFIG: config },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(asChild(proc));
+  await waitForHttp(`http://127.0.0.1:${adminPort}/healthz`);
+  return port;
+}
+
+async function startNginx(upstreamPort: number): Promise<number> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(work, 'nginx-'));
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  upstream up { server 127.0.0.1:${upstreamPort}; keepalive 256; }
+  server {
+    listen 127.0.0.1:${port} backlog=4096;
+    keepalive_requests 1000000;
+    location / {
+      proxy_pass http://up;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+`,
+  );
+  const proc = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(asChild(proc, 'SIGQUIT'));
+  await waitForHttp(`http://127.0.0.1:${port}/`);
+  return port;
+}
+
+interface Row {
+  path: string;
+  latency: WrkResult;
+  rate: WrkResult;
+}
+
+const us = (n: number) => `${Math.round(n)} µs`;
+const pad = (s: string, n: number) => s.padEnd(n);
+
+function printTable(title: string, rows: Row[]): void {
+  const direct = rows.find((r) => r.path === 'direct')!;
+  const nginx = rows.find((r) => r.path === 'nginx')!;
+  console.log(`\n## ${title}\n`);
+  console.log(
+    '| path | p50 @1 | p99 @1 | added p50 | added p99 | req/s @64 | p99 @64 | errors | ratio to nginx |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const added50 = r.path === 'direct' ? '-' : us(r.latency.p50 - direct.latency.p50);
+    const added99 = r.path === 'direct' ? '-' : us(r.latency.p99 - direct.latency.p99);
+    const errors = r.latency.errors + r.rate.errors;
+    console.log(
+      `| ${pad(r.path, 7)} | ${us(r.latency.p50)} | ${us(r.latency.p99)} | ${added50} | ${added99} | ${Math.round(
+        r.rate.rps,
+      )} | ${(r.rate.p99 / 1000).toFixed(1)} ms | ${errors} | ${(r.rate.rps / nginx.rate.rps).toFixed(2)}x |`,
+    );
+  }
+}
+
+async function measure(ports: Record<string, number>, body: string, name: string): Promise<Row[]> {
+  const script = wrkScript(work, name, body);
+  const rows: Row[] = [];
+  for (const [path, port] of Object.entries(ports)) {
+    const url = `http://127.0.0.1:${port}/v1/chat/completions`;
+    await runWrk(url, script, 1, 1); // warm-up: connections, JIT
+    const latency = await runWrk(url, script, 1, latencySeconds);
+    const rate = await runWrk(url, script, 64, rateSeconds);
+    rows.push({ path, latency, rate });
+    process.stderr.write(`  ${name} ${path}: p50 ${us(latency.p50)}, ${Math.round(rate.rps)} req/s\n`);
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  console.log(`# Gateway proxy benchmark (loopback, ${new Date().toISOString()})`);
+  console.log(
+    `wrk -t1; latency at 1 connection for ${latencySeconds} s; rate at 64 connections for ${rateSeconds} s.`,
+  );
+  console.log(
+    'Gateway: access log off, auth off (as nginx: access_log off). One process each; 2 cores shared.',
+  );
+  const upstream = await startUpstream();
+  const ports = {
+    direct: upstream,
+    gateway: await startGatewayProcess(upstream),
+    nginx: await startNginx(upstream),
+  };
+
+  const chat = { model: 'bench', messages: [{ role: 'user', content: 'Say ok.' }], max_tokens: 8 };
+  printTable(
+    'Non-streaming chat completion (230-byte response)',
+    await measure(ports, JSON.stringify(chat), 'plain'),
+  );
+  printTable(
+    'Streaming chat completion (8 content events + usage + [DONE])',
+    await measure(ports, JSON.stringify({ ...chat, stream: true }), 'stream'),
+  );
+
+  const slow = await startUpstream(['--chunks', '20', '--interval-ms', '50']);
+  const slowPorts = { gateway: await startGatewayProcess(slow), nginx: await startNginx(slow) };
+  console.log(`\n## ${streamCount} concurrent streams (20 events 50 ms apart + usage + [DONE])\n`);
+  console.log('| path | completed | longest silence seen | p99 of per-stream longest silence | wall time |');
+  console.log('|---|---|---|---|---|');
+  for (const [path, port] of Object.entries(slowPorts)) {
+    const r = await runConcurrentStreams(`http://127.0.0.1:${port}/v1/chat/completions`, streamCount, 21);
+    console.log(
+      `| ${path} | ${r.completed}/${r.streams} | ${r.maxGapMs.toFixed(0)} ms | ${r.p99GapMs.toFixed(0)} ms | ${r.seconds.toFixed(1)} s |`,
+    );
+  }
+  console.log(
+    '\nGoals: added p99 at 1 in flight < 0.5 ms; rate >= 0.5x nginx; 1,000 streams without a stall.',
+  );
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(`bench:gateway failed: ${(error as Error).message}`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await Promise.all(children.map((c) => c.stop()));
+  });
