@@ -2,7 +2,14 @@
  * One client request's bookkeeping from arrival to end: the server span, metrics, the access log line
  * and the drain counter, closed exactly once whatever path the request takes.
  */
-import { type Context, context as otelContext, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  isSpanContextValid,
+  context as otelContext,
+  type Span,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import { GenAiAttr, SpanEvent, type Usage } from '@switchyard/api';
 import type { Logger } from '../telemetry/logger.ts';
 import type { GatewayMetrics } from '../telemetry/metrics.ts';
@@ -104,7 +111,7 @@ export class Exchange {
       this.#logger.info(
         {
           requestId: this.requestId,
-          traceId: this.span.spanContext().traceId,
+          traceId: isSpanContextValid(this.span.spanContext()) ? this.span.spanContext().traceId : undefined,
           model,
           tenant: this.tenant,
           endpoint: this.endpointId,

@@ -8,6 +8,7 @@ export function createLogger(level: string, destination?: { write(line: string):
       level,
       base: { service: 'llm-gateway' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
       redact: {
         paths: ['req.headers.authorization', 'headers.authorization', 'apiKey'],
         censor: '[redacted]',
