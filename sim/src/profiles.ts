@@ -59,7 +59,7 @@ export const PROFILES: Readonly<Record<ProfileName, Readonly<EngineConfig>>> = {
       [1, 6.5],
       [4, 6.6],
       [8, 7.0],
-      [16, 9.5],
+      [16, 10.3],
       [64, 16],
       [256, 45],
     ],

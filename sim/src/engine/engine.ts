@@ -21,6 +21,8 @@ export interface EngineStats {
   kvUsage: number;
   usedBlocks: number;
   steps: number;
+  /** Simulated ms the engine spent in steps (busy time). */
+  busyMs: number;
   preemptions: number;
   promptTokens: number;
   generationTokens: number;
@@ -54,7 +56,7 @@ export class Engine {
   #stopped = false;
   #cancelTimer: (() => void) | null = null;
   #lastStepEndMs = Number.NEGATIVE_INFINITY;
-  #counters = { steps: 0, preemptions: 0, promptTokens: 0, generationTokens: 0 };
+  #counters = { steps: 0, busyMs: 0, preemptions: 0, promptTokens: 0, generationTokens: 0 };
   #finished: Record<FinishReason, number> = { stop: 0, length: 0, abort: 0 };
 
   constructor(config: EngineConfig, clock: Clock, hooks: EngineHooks = {}) {
@@ -129,11 +131,15 @@ export class Engine {
     for (const seq of [...this.#running, ...this.#waiting]) this.abort(seq);
   }
 
-  #kick(): void {
+  /**
+   * Starts the next step if there is work. A step that follows another starts exactly where the
+   * last one ended (`chained`), so a timer that fires late does not stretch simulated time: the
+   * engine catches up instead, and any lasting lag shows as the clock falling behind.
+   */
+  #kick(chained = false): void {
     if (this.#stepInFlight || this.#stopped) return;
     if (this.#running.length === 0 && this.#waiting.length === 0) return;
-    // Back-to-back steps start where the last one ended, so a late timer does not stretch sim time.
-    const startMs = Math.max(this.#clock.now(), this.#lastStepEndMs);
+    const startMs = chained ? this.#lastStepEndMs : Math.max(this.#clock.now(), this.#lastStepEndMs);
     const batch = this.#schedule();
     if (batch.length === 0) return;
     let prefillTokens = 0;
@@ -152,9 +158,10 @@ export class Engine {
       this.#stepInFlight = false;
       this.#lastStepEndMs = endMs;
       this.#counters.steps++;
+      this.#counters.busyMs += durationMs;
       this.#complete(batch, endMs);
       this.#hooks.onStep?.({ numSeqs: batch.length, tokens, durationMs });
-      this.#kick();
+      this.#kick(true);
     });
   }
 
