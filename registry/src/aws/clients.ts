@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import type { BuildMiddleware, MetadataBearer } from '@smithy/types';
+import type { AwsCredentialIdentity, BuildMiddleware, MetadataBearer } from '@smithy/types';
 import type { RegistryConfig } from '../config.ts';
 import { base64ToHex } from '../hashing.ts';
 
@@ -50,11 +50,18 @@ const reuseChecksumAsPayloadHash: BuildMiddleware<object, MetadataBearer> = (nex
   return next(args);
 };
 
+/** Static credentials per service; absent means the SDK's default chain (AWS_* env, profiles, roles). */
+export interface ServiceCredentials {
+  s3?: AwsCredentialIdentity;
+  dynamodb?: AwsCredentialIdentity;
+}
+
 /** Creates the clients for one registry config. */
-export function createAwsClients(config: RegistryConfig): AwsClients {
+export function createAwsClients(config: RegistryConfig, credentials: ServiceCredentials = {}): AwsClients {
   const retryStrategy = registryRetryStrategy(config);
   const s3 = new S3Client({
     region: config.region,
+    ...(credentials.s3 ? { credentials: credentials.s3 } : {}),
     ...(config.s3EndpointUrl ? { endpoint: config.s3EndpointUrl, forcePathStyle: true } : {}),
     retryStrategy,
     // We send our own SHA-256 on every upload and verify every download ourselves; the SDK's default
@@ -65,6 +72,7 @@ export function createAwsClients(config: RegistryConfig): AwsClients {
   s3.middlewareStack.add(reuseChecksumAsPayloadHash, { step: 'build', name: 'registryReuseChecksum' });
   const dynamodb = new DynamoDBClient({
     region: config.region,
+    ...(credentials.dynamodb ? { credentials: credentials.dynamodb } : {}),
     ...(config.dynamodbEndpointUrl ? { endpoint: config.dynamodbEndpointUrl } : {}),
     retryStrategy,
   });

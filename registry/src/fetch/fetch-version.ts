@@ -68,6 +68,7 @@ export async function fetchVersion(ctx: RegistryContext, options: FetchOptions):
       });
       return { ...entry, ...stats };
     });
+    options.signal?.throwIfAborted();
     return { model: record.model, version: record.version, ...(channel ? { channel } : {}), files };
   } catch (err) {
     if (options.signal?.aborted && !(err instanceof RegistryError && err.kind === 'integrity')) {
