@@ -1,5 +1,6 @@
 // testkit: small readiness probes over loopback (TCP line protocols and HTTP status).
 
+import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 
 /** Sends `payload` over TCP and resolves with what the server answered first (or '' on error/timeout). */
@@ -30,4 +31,17 @@ export async function httpOk(
   } catch {
     return false;
   }
+}
+
+/** True when an HTTPS GET of `url` answers 200, without verifying the (self-signed) serving certificate. */
+export function insecureHttpsOk(url: string): Promise<boolean> {
+  return new Promise((resolveOk) => {
+    const req = httpsRequest(url, { rejectUnauthorized: false, timeout: 3000 }, (res) => {
+      res.resume();
+      resolveOk(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolveOk(false));
+    req.end();
+  });
 }

@@ -112,8 +112,16 @@ function makeComponents(): Record<ComponentName, Component> {
       dir: jaegerDir,
       kind: 'go',
       binaries: bins(jaegerDir, ['jaeger']),
+      // Jaeger's go.mod has a replace directive, so `go install pkg@version` refuses it: a wrapper module builds it.
       install: (ctx) =>
-        goInstall(ctx, jaegerDir, 'github.com/jaegertracing/jaeger/cmd/jaeger', JAEGER_VERSION),
+        goBuildWrapper(
+          ctx,
+          goDir('jaeger'),
+          jaegerDir,
+          ['github.com/jaegertracing/jaeger/cmd/jaeger'],
+          '-s -w',
+          'jaeger',
+        ),
     },
     etcd: {
       name: 'etcd',

@@ -1,6 +1,8 @@
 // testkit: the servers `testkit up` can start, each turned into environment variables for the env file.
 
+import { startCluster } from '../cluster/cluster.ts';
 import { startDynamoDbLocal } from '../servers/dynamodb-local.ts';
+import { startJaeger } from '../servers/jaeger.ts';
 import { startPrometheus } from '../servers/prometheus.ts';
 import { startRedis } from '../servers/redis.ts';
 import { startVersitygw } from '../servers/versitygw.ts';
@@ -41,5 +43,18 @@ export const STACK_SERVERS: Record<string, () => Promise<StackEntry>> = {
         S3_SECRET_ACCESS_KEY: s.credentials.secretAccessKey,
       },
     };
+  },
+  jaeger: async () => {
+    const s = await startJaeger();
+    return { env: { OTEL_EXPORTER_OTLP_ENDPOINT: s.otlpHttpUrl, JAEGER_QUERY_URL: s.queryUrl } };
+  },
+  cluster: async () => {
+    const c = await startCluster({ kwok: true });
+    return { env: { KUBECONFIG: c.kubeconfig, KUBE_SERVER_URL: c.serverUrl } };
+  },
+  // The cluster with KEDA on top; `up` starts this instead of `cluster` when both are asked for.
+  keda: async () => {
+    const c = await startCluster({ kwok: true, keda: true });
+    return { env: { KUBECONFIG: c.kubeconfig, KUBE_SERVER_URL: c.serverUrl } };
   },
 };

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../core/processes.ts';
+import { KUBERNETES_VERSION } from '../versions.ts';
+import { type Cluster, startCluster } from './cluster.ts';
+import { kubeClientFromKubeconfig } from './kube-client.ts';
+import { POD_RUN_ANNOTATION } from './pod-command.ts';
+
+interface PodList {
+  items: {
+    metadata: { name: string };
+    spec: { nodeName?: string };
+    status: { podIP?: string; phase?: string };
+  }[];
+}
+
+const deployment = (name: string, replicas: number) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: 'default' },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name }, annotations: { [POD_RUN_ANNOTATION]: 'echo' } },
+      spec: { containers: [{ name: 'server', image: 'fake', ports: [{ containerPort: 8080 }] }] },
+    },
+  },
+});
+
+async function answers(url: string): Promise<{ pod?: string } | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return (await response.json()) as { pod?: string };
+  } catch {
+    return undefined;
+  }
+}
+
+describe('startCluster with kwok', () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await startCluster({ kwok: true, nodes: 2 });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('reports the real Kubernetes version at /version', async () => {
+    const version = await cluster.client.get<{ gitVersion: string }>('/version');
+    expect(version.gitVersion).toBe(KUBERNETES_VERSION);
+  });
+
+  it('gets Ready pods of a Deployment onto kwok nodes with a process answering on each pod IP', async () => {
+    await cluster.client.apply(deployment('echo', 2));
+    await waitUntil(
+      async () => {
+        const d = await cluster.client.get<{ status?: { readyReplicas?: number } }>(
+          '/apis/apps/v1/namespaces/default/deployments/echo',
+        );
+        return d.status?.readyReplicas === 2;
+      },
+      { what: 'deployment ready', timeoutMs: 60_000 },
+    );
+    const pods = await cluster.client.get<PodList>(
+      '/api/v1/namespaces/default/pods?labelSelector=app%3Decho',
+    );
+    expect(pods.items).toHaveLength(2);
+    for (const pod of pods.items) {
+      expect(cluster.nodeNames).toContain(pod.spec.nodeName);
+      expect(pod.status.podIP).toMatch(/^127\./);
+      const reply = await waitUntil(() => answers(`http://${pod.status.podIP}:8080/`), {
+        what: `process on ${pod.metadata.name}`,
+        timeoutMs: 20_000,
+      });
+      expect(reply.pod).toBe(pod.metadata.name);
+    }
+  });
+
+  it('stops the pod processes when the pods go', async () => {
+    const pods = await cluster.client.get<PodList>(
+      '/api/v1/namespaces/default/pods?labelSelector=app%3Decho',
+    );
+    await cluster.client.delete('/apis/apps/v1/namespaces/default/deployments/echo');
+    for (const pod of pods.items) {
+      await waitUntil(async () => (await answers(`http://${pod.status.podIP}:8080/`)) === undefined, {
+        what: `process of ${pod.metadata.name} stopped`,
+        timeoutMs: 30_000,
+      });
+    }
+  });
+
+  it('denies a restricted ServiceAccount what its Role does not grant', async () => {
+    await cluster.client.apply([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'pod-reader', namespace: 'team-a' },
+        rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'reader', namespace: 'team-a' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' },
+        subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: 'team-a' }],
+      },
+    ]);
+    const restricted = kubeClientFromKubeconfig(await cluster.serviceAccountKubeconfig('team-a', 'reader'));
+    try {
+      expect((await restricted.request('GET', '/api/v1/namespaces/team-a/pods')).status).toBe(200);
+      expect((await restricted.request('GET', '/api/v1/namespaces/team-a/secrets')).status).toBe(403);
+      expect((await restricted.request('GET', '/api/v1/namespaces/default/pods')).status).toBe(403);
+      const create = await restricted.request(
+        'POST',
+        '/apis/apps/v1/namespaces/team-a/deployments',
+        deployment('x', 1),
+      );
+      expect(create.status).toBe(403);
+    } finally {
+      restricted.close();
+    }
+  });
+});

@@ -1,0 +1,128 @@
+// testkit: startCluster(): a real control plane, optionally kwok nodes with a pod runner, and KEDA.
+
+import { join } from 'node:path';
+import { makeRunDir } from '../core/paths.ts';
+import { waitUntil } from '../core/processes.ts';
+import { startControlPlane } from './control-plane.ts';
+import { startKeda } from './keda.ts';
+import type { KubeClient } from './kube-client.ts';
+import { writeTokenKubeconfig } from './kubeconfig.ts';
+import { startKwok } from './kwok.ts';
+import type { PodKind } from './pod-command.ts';
+import { startPodRunner } from './pod-runner.ts';
+
+/** Options of {@link startCluster}. */
+export interface StartClusterOptions {
+  /** Start kwok with fake nodes and the pod runner (default true). */
+  kwok?: boolean;
+  /** Start the KEDA operator and metrics adapter (default false). */
+  keda?: boolean;
+  /** Number of fake nodes (default 2). */
+  nodes?: number;
+  /** Pod IP range in 127.0.0.0/8 (default 127.1.0.0/16). */
+  podCidr?: string;
+  /** Pod-runner kinds to add or replace (annotation `testkit.switchyard.dev/run: <kind>`). */
+  podKinds?: Record<string, PodKind>;
+  /** HPA sync period (default 2 s). */
+  hpaSyncPeriodSeconds?: number;
+}
+
+/** A running cluster. */
+export interface Cluster {
+  /** Admin kubeconfig path (client certificate in group system:masters). */
+  kubeconfig: string;
+  /** `https://127.0.0.1:<port>` */
+  serverUrl: string;
+  /** CA certificate (PEM file) of the API server. */
+  caCert: string;
+  /** Folder with PKI, kubeconfigs and every component's log. */
+  dir: string;
+  /** Names of the kwok nodes (empty without kwok). */
+  nodeNames: string[];
+  /** An admin REST client. */
+  client: KubeClient;
+  /** Creates (if needed) a ServiceAccount, requests a token for it and writes a kubeconfig using it. */
+  serviceAccountKubeconfig(namespace: string, name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Starts etcd, kube-apiserver, kube-controller-manager, kube-scheduler, and optionally kwok + pod runner and KEDA. */
+export async function startCluster(options: StartClusterOptions = {}): Promise<Cluster> {
+  const dir = makeRunDir('cluster');
+  const plane = await startControlPlane({
+    dir,
+    ...(options.hpaSyncPeriodSeconds ? { hpaSyncPeriodSeconds: options.hpaSyncPeriodSeconds } : {}),
+  });
+  const stoppers: (() => Promise<void>)[] = [() => plane.stop()];
+  const stop = async () => {
+    for (const stopOne of [...stoppers].reverse()) await stopOne();
+  };
+  const client = plane.client;
+  try {
+    // The default ServiceAccount appears once the controller manager runs; pods need it to be admitted.
+    await waitUntil(
+      async () =>
+        (await client.request('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200,
+      {
+        what: 'default ServiceAccount',
+        timeoutMs: 60_000,
+      },
+    );
+    let nodeNames: string[] = [];
+    if (options.kwok ?? true) {
+      const kwok = await startKwok({
+        dir,
+        kubeconfig: plane.kubeconfig,
+        client,
+        ...(options.nodes !== undefined ? { nodes: options.nodes } : {}),
+        ...(options.podCidr ? { podCidr: options.podCidr } : {}),
+      });
+      stoppers.push(() => kwok.process.stop());
+      nodeNames = kwok.nodeNames;
+      const runner = await startPodRunner({
+        dir,
+        kubeconfig: plane.kubeconfig,
+        ...(options.podKinds ? { kinds: options.podKinds } : {}),
+      });
+      stoppers.push(() => runner.stop());
+    }
+    if (options.keda) {
+      const keda = await startKeda({ dir, kubeconfig: plane.kubeconfig, client });
+      stoppers.push(() => keda.stop());
+    }
+    return {
+      kubeconfig: plane.kubeconfig,
+      serverUrl: plane.serverUrl,
+      caCert: plane.caCert,
+      dir,
+      nodeNames,
+      client,
+      stop,
+      async serviceAccountKubeconfig(namespace, name) {
+        await client.apply([
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+          { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace } },
+        ]);
+        const response = await client.request<{ status?: { token?: string } }>(
+          'POST',
+          `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
+          { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+        );
+        const token = response.body.status?.token;
+        if (!token) throw new Error(`token request for ${namespace}/${name} failed: ${response.status}`);
+        const path = join(dir, `sa-${namespace}-${name}.kubeconfig`);
+        writeTokenKubeconfig(
+          path,
+          plane.serverUrl,
+          plane.caCert,
+          `system:serviceaccount:${namespace}:${name}`,
+          token,
+        );
+        return path;
+      },
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,87 @@
+// testkit: decides which local process stands in for a pod: the pure part of the pod runner.
+
+/** Annotation that marks a pod for the pod runner; its value names a kind, e.g. `sim` or `echo`. */
+export const POD_RUN_ANNOTATION = 'testkit.switchyard.dev/run';
+
+/**
+ * How to start the process of one kind. In `command` and `args`, `{podIP}`, `{port}`, `{podName}`,
+ * `{namespace}` and `{repo}` are replaced, and an `args` element that is exactly `{args}` expands to the
+ * container's own args.
+ */
+export interface PodKind {
+  command: string;
+  args: string[];
+}
+
+/** The pod fields the runner reads. */
+export interface RunnablePod {
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    annotations?: Record<string, string>;
+    deletionTimestamp?: string;
+  };
+  spec?: {
+    containers?: {
+      args?: string[];
+      ports?: { containerPort: number }[];
+      env?: { name: string; value?: string }[];
+    }[];
+  };
+  status?: { podIP?: string; phase?: string; conditions?: { type: string; status: string }[] };
+}
+
+/** A process to start for a pod. */
+export interface PodProcess {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  host: string;
+  port: number;
+}
+
+/** Port used when the pod's container declares none. */
+export const DEFAULT_POD_PORT = 8000;
+
+/** True when the pod is Ready, has an IP and is not being deleted. */
+export function isPodServing(pod: RunnablePod): boolean {
+  if (pod.metadata.deletionTimestamp || !pod.status?.podIP) return false;
+  return pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+/** The process for a marked, serving pod; undefined for pods the runner leaves alone. */
+export function podProcess(
+  pod: RunnablePod,
+  kinds: Record<string, PodKind>,
+  repo: string,
+): PodProcess | undefined {
+  const kindName = pod.metadata.annotations?.[POD_RUN_ANNOTATION];
+  if (!kindName || !isPodServing(pod)) return undefined;
+  const kind = kinds[kindName];
+  if (!kind) return undefined;
+  const containers = pod.spec?.containers ?? [];
+  const container = containers.find((c) => c.ports?.length) ?? containers[0];
+  const host = pod.status!.podIP!;
+  const port = container?.ports?.[0]?.containerPort ?? DEFAULT_POD_PORT;
+  const values: Record<string, string> = {
+    podIP: host,
+    port: String(port),
+    podName: pod.metadata.name,
+    namespace: pod.metadata.namespace ?? 'default',
+    repo,
+  };
+  const fill = (text: string) =>
+    text.replace(/\{(podIP|port|podName|namespace|repo)\}/g, (_, key: string) => values[key]!);
+  const args = kind.args.flatMap((arg) => (arg === '{args}' ? (container?.args ?? []) : [fill(arg)]));
+  const env: Record<string, string> = {};
+  for (const variable of container?.env ?? [])
+    if (variable.value !== undefined) env[variable.name] = variable.value;
+  Object.assign(env, {
+    POD_NAME: values.podName!,
+    POD_NAMESPACE: values.namespace!,
+    POD_IP: host,
+    PORT: String(port),
+  });
+  return { command: fill(kind.command), args, env, host, port };
+}
