@@ -1,3 +1,32 @@
+export type {
+  Condition,
+  ConditionReasonValue,
+  ConditionTypeValue,
+} from './crd/conditions.ts';
+export {
+  ConditionReason,
+  ConditionType,
+  getCondition,
+  isConditionTrue,
+  setCondition,
+} from './crd/conditions.ts';
+export type {
+  AnalysisCheck,
+  AnalysisResult,
+  ModelDeployment,
+  ModelDeploymentSpec,
+  ModelDeploymentSpecInput,
+  ModelDeploymentStatus,
+  ObjectMeta,
+  RevisionStatus,
+} from './crd/model-deployment.ts';
+export {
+  ModelDeploymentApi,
+  modelDeploymentSpecSchema,
+  parseModelDeploymentSpec,
+  ServingAnnotation,
+  ServingLabel,
+} from './crd/model-deployment.ts';
 export { GatewayMetric, LATENCY_BUCKETS_SECONDS, MetricLabel, VllmMetric } from './metrics.ts';
 export type {
   ChatCompletionRequest,
