@@ -58,13 +58,14 @@ describe('FaultController', () => {
 
 describe('faults through HTTP', () => {
   it('answers /health 503 while the model loads, then 200', async () => {
-    const sim = await startSimulator({ servedModelName: 'm', faults: { loadDelayMs: 150 } });
+    const started = performance.now();
+    const sim = await startSimulator({ servedModelName: 'm', faults: { loadDelayMs: 1000 } });
     try {
       expect((await fetch(`${sim.url}/health`)).status).toBe(503);
       const res = await fetch(`${sim.url}/v1/chat/completions`, { method: 'POST', body: chatBody() });
       expect(res.status).toBe(503);
-      await new Promise((r) => setTimeout(r, 200));
-      expect((await fetch(`${sim.url}/health`)).status).toBe(200);
+      while ((await fetch(`${sim.url}/health`)).status !== 200) await new Promise((r) => setTimeout(r, 50));
+      expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
     } finally {
       await sim.close();
     }
