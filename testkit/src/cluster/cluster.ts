@@ -1,12 +1,11 @@
 // testkit: startCluster(): a real control plane, optionally kwok nodes with a pod runner, and KEDA.
 
-import { join } from 'node:path';
 import { makeRunDir } from '../core/paths.ts';
 import { waitUntil } from '../core/processes.ts';
 import { startControlPlane } from './control-plane.ts';
 import { startKeda } from './keda.ts';
 import type { KubeClient } from './kube-client.ts';
-import { writeTokenKubeconfig } from './kubeconfig.ts';
+import { writeServiceAccountKubeconfig } from './kubeconfig.ts';
 import { startKwok } from './kwok.ts';
 import type { PodKind } from './pod-command.ts';
 import { startPodRunner } from './pod-runner.ts';
@@ -98,28 +97,8 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
       nodeNames,
       client,
       stop,
-      async serviceAccountKubeconfig(namespace, name) {
-        await client.apply([
-          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
-          { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace } },
-        ]);
-        const response = await client.request<{ status?: { token?: string } }>(
-          'POST',
-          `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
-          { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
-        );
-        const token = response.body.status?.token;
-        if (!token) throw new Error(`token request for ${namespace}/${name} failed: ${response.status}`);
-        const path = join(dir, `sa-${namespace}-${name}.kubeconfig`);
-        writeTokenKubeconfig(
-          path,
-          plane.serverUrl,
-          plane.caCert,
-          `system:serviceaccount:${namespace}:${name}`,
-          token,
-        );
-        return path;
-      },
+      serviceAccountKubeconfig: (namespace, name) =>
+        writeServiceAccountKubeconfig(client, plane.serverUrl, plane.caCert, dir, namespace, name),
     };
   } catch (error) {
     await stop();

@@ -1,7 +1,9 @@
 // testkit: kubeconfig files with embedded certificates, for the admin and for each control-plane client.
 
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
+import type { KubeClient } from './kube-client.ts';
 import { base64File, type CertPair } from './pki.ts';
 
 /** Writes a kubeconfig for `user` authenticating with a client certificate to `server`. */
@@ -45,4 +47,29 @@ function writeKubeconfigWithUser(
     'current-context': 'testkit',
   };
   writeFileSync(path, stringify(config), { mode: 0o600 });
+}
+
+/** Creates (if needed) a ServiceAccount, requests a token for it, and writes a kubeconfig using it into `dir`. */
+export async function writeServiceAccountKubeconfig(
+  client: KubeClient,
+  serverUrl: string,
+  caCert: string,
+  dir: string,
+  namespace: string,
+  name: string,
+): Promise<string> {
+  await client.apply([
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace } },
+  ]);
+  const response = await client.request<{ status?: { token?: string } }>(
+    'POST',
+    `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
+    { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+  );
+  const token = response.body.status?.token;
+  if (!token) throw new Error(`token request for ${namespace}/${name} failed: ${response.status}`);
+  const path = join(dir, `sa-${namespace}-${name}.kubeconfig`);
+  writeTokenKubeconfig(path, serverUrl, caCert, `system:serviceaccount:${namespace}:${name}`, token);
+  return path;
 }

@@ -65,6 +65,30 @@ function configYaml(jobs: ScrapeJob[], intervalSeconds: number, ruleFiles: strin
   });
 }
 
+/** Runs an instant PromQL query against the Prometheus at `url` and returns its vector samples. */
+export async function queryPrometheus(url: string, promql: string): Promise<PromSample[]> {
+  const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
+  const body = (await response.json()) as {
+    status: string;
+    error?: string;
+    data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+  };
+  if (body.status !== 'success' || !body.data) {
+    throw new TestkitError('prometheus', 'query', `${promql}: ${body.error ?? response.status}`);
+  }
+  if (body.data.resultType !== 'vector') return [];
+  return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+}
+
+/** Prometheus configuration for the given scrape jobs. */
+export function prometheusConfig(
+  jobs: ScrapeJob[],
+  intervalSeconds: number,
+  ruleFiles: string[] = [],
+): string {
+  return configYaml(jobs, intervalSeconds, ruleFiles);
+}
+
 /** Starts Prometheus on loopback with the given scrape targets; resolves once `/-/ready` answers. */
 export async function startPrometheus(options: StartPrometheusOptions = {}): Promise<PrometheusServer> {
   const comp = component('prometheus');
@@ -101,19 +125,7 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
     promtool,
     logFile: started.logFile,
     stop: started.stop,
-    async query(promql) {
-      const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
-      const body = (await response.json()) as {
-        status: string;
-        error?: string;
-        data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
-      };
-      if (body.status !== 'success' || !body.data) {
-        throw new TestkitError('prometheus', 'query', `${promql}: ${body.error ?? response.status}`);
-      }
-      if (body.data.resultType !== 'vector') return [];
-      return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
-    },
+    query: (promql) => queryPrometheus(url, promql),
     async setScrapeJobs(newJobs) {
       writeFileSync(configFile, configYaml(newJobs, interval, ruleFiles));
       const response = await fetch(`${url}/-/reload`, { method: 'POST' });
