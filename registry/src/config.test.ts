@@ -58,3 +58,21 @@ describe('loadRegistryConfig', () => {
     expect(() => loadRegistryConfig(flags, {})).toThrow(`invalid configuration: ${field}`);
   });
 });
+
+describe('credentials', () => {
+  it('takes static keys from AWS_* variables and leaves the default chain otherwise', () => {
+    expect(
+      loadRegistryConfig({}, { AWS_ACCESS_KEY_ID: 'AK', AWS_SECRET_ACCESS_KEY: 'SK' }).credentials,
+    ).toEqual({
+      accessKeyId: 'AK',
+      secretAccessKey: 'SK',
+    });
+    expect(loadRegistryConfig({}, {}).credentials).toBeUndefined();
+  });
+
+  it('rejects half a key pair naming the missing half', () => {
+    expect(() => loadRegistryConfig({}, { AWS_ACCESS_KEY_ID: 'AK' })).toThrow(
+      'invalid configuration: credentials.secretAccessKey',
+    );
+  });
+});

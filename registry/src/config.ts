@@ -32,6 +32,14 @@ export const registryConfigSchema = z.object({
     .default(16 * MiB),
   /** Parts or chunks in flight at once (bounds memory: concurrency × partSizeBytes). */
   concurrency: z.coerce.number().int().min(1).max(64).default(4),
+  /** Static keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY; absent means the SDK's default chain. */
+  credentials: z
+    .object({
+      accessKeyId: z.string().min(1),
+      secretAccessKey: z.string().min(1),
+      sessionToken: z.string().optional(),
+    })
+    .optional(),
 });
 
 /** The registry's validated configuration. */
@@ -78,6 +86,14 @@ export function loadRegistryConfig(flags: RegistryFlags, env: Env): RegistryConf
     maxAttempts: firstSet(env.LLMCTL_MAX_ATTEMPTS, env.AWS_MAX_ATTEMPTS),
     concurrency: firstSet(flags.concurrency, env.LLMCTL_CONCURRENCY),
     partSizeBytes: mibToBytes(firstSet(flags.partSizeMib, env.LLMCTL_PART_SIZE_MIB)),
+    credentials:
+      env.AWS_ACCESS_KEY_ID || env.AWS_SECRET_ACCESS_KEY
+        ? {
+            accessKeyId: env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+          }
+        : undefined,
   };
   const parsed = registryConfigSchema.safeParse(raw);
   if (!parsed.success) {

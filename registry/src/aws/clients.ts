@@ -57,7 +57,11 @@ export interface ServiceCredentials {
 }
 
 /** Creates the clients for one registry config. */
-export function createAwsClients(config: RegistryConfig, credentials: ServiceCredentials = {}): AwsClients {
+export function createAwsClients(config: RegistryConfig, overrides: ServiceCredentials = {}): AwsClients {
+  const credentials = {
+    s3: overrides.s3 ?? config.credentials,
+    dynamodb: overrides.dynamodb ?? config.credentials,
+  };
   const retryStrategy = registryRetryStrategy(config);
   const s3 = new S3Client({
     region: config.region,

@@ -171,7 +171,8 @@ describe('verify and fetch', () => {
         dir: target,
         signal: controller.signal,
         onProgress: (e) => {
-          if ('bytes' in e && (seen += e.bytes) >= 4 * MiB) controller.abort(new Error('test interrupt'));
+          if ('bytes' in e) seen += e.bytes;
+          if (seen >= 4 * MiB) controller.abort(new Error('test interrupt'));
         },
       }),
     );
