@@ -1,0 +1,67 @@
+/**
+ * Installs the peer gateways for `bench:peers` into a cache (`~/.cache/switchyard/peers/<name>-<version>`):
+ * npm packages into their own prefix, PyPI packages into their own venv. An install is done once; a marker
+ * file records success, a log file keeps the installer's output, and a failure is returned, never thrown,
+ * so the benchmark can report it.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** A peer to install: from npm (own prefix) or PyPI (own venv). */
+export interface PeerPackage {
+  name: string;
+  registry: 'npm' | 'pypi';
+  /** What the installer gets, e.g. `@portkey-ai/gateway@1.15.2` or `litellm[proxy]==1.109.1`. */
+  spec: string;
+  version: string;
+}
+
+/** Where an installed peer lives, or why it is not there. */
+export type PeerInstall =
+  | { name: string; status: 'installed'; dir: string; version: string; logFile: string }
+  | { name: string; status: 'failed'; reason: string; logFile: string };
+
+/** The cache root: `$SWITCHYARD_CACHE/peers`, default `~/.cache/switchyard/peers`. */
+export function peersCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.SWITCHYARD_CACHE ?? join(homedir(), '.cache', 'switchyard'), 'peers');
+}
+
+/** Installs `pkg` unless its marker says it is already there. Never throws. */
+export async function ensurePeer(pkg: PeerPackage, cacheDir = peersCacheDir()): Promise<PeerInstall> {
+  const dir = join(cacheDir, `${pkg.name}-${pkg.version}`);
+  const marker = join(dir, '.installed');
+  const logFile = join(cacheDir, `${pkg.name}-${pkg.version}.install.log`);
+  if (existsSync(marker)) return { name: pkg.name, status: 'installed', dir, version: pkg.version, logFile };
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const timeout = 15 * 60_000;
+  const log: string[] = [];
+  try {
+    const steps: [string, string[]][] =
+      pkg.registry === 'npm'
+        ? [['npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--omit=dev', pkg.spec]]]
+        : [
+            ['python3', ['-m', 'venv', join(dir, 'venv')]],
+            [join(dir, 'venv/bin/pip'), ['install', '--disable-pip-version-check', '-q', pkg.spec]],
+          ];
+    for (const [command, args] of steps) {
+      log.push(`$ ${command} ${args.join(' ')}`);
+      const out = await run(command, args, { timeout, maxBuffer: 64 << 20 });
+      log.push(out.stdout, out.stderr);
+    }
+    writeFileSync(marker, new Date().toISOString());
+    writeFileSync(logFile, log.join('\n'));
+    return { name: pkg.name, status: 'installed', dir, version: pkg.version, logFile };
+  } catch (error) {
+    const e = error as Error & { stderr?: string; stdout?: string };
+    log.push(e.stdout ?? '', e.stderr ?? '', e.message);
+    writeFileSync(logFile, log.join('\n'));
+    const last = (e.stderr ?? e.message).trim().split('\n').filter(Boolean).at(-1) ?? e.message;
+    return { name: pkg.name, status: 'failed', reason: last.slice(0, 300), logFile };
+  }
+}
