@@ -80,7 +80,7 @@ const replicasSchema = z
   .refine((r) => r.min <= r.max, { message: 'min must not exceed max', path: ['min'] });
 
 const scalingSchema = z.strictObject({
-  /** Create a KEDA ScaledObject for the active revision. Off: the operator sets replicas to `min`. */
+  /** Create a KEDA ScaledObject for the active revision. Off: the active revision runs `replicas.max`. */
   enabled: z.boolean().default(true),
   /** Gateway queue depth per replica that KEDA aims for (scale up above it). */
   queueDepthPerReplica: z.number().int().min(1).default(4),
@@ -194,6 +194,8 @@ export interface ModelDeploymentStatus {
   abortedRevision?: string;
   /** When traffic last switched revision (ISO-8601). */
   lastSwitchAt?: string;
+  /** When the current candidate was first asked for (the progress deadline counts from here). */
+  rolloutStartedAt?: string;
   revisions?: RevisionStatus[];
   lastAnalysis?: AnalysisResult;
   conditions?: Condition[];
@@ -254,6 +256,8 @@ export const ServingAnnotation = {
   servedModel: 'serving.switchyard.dev/served-model',
   /** Manifest digest of the version a revision serves. */
   manifestDigest: 'serving.switchyard.dev/manifest-digest',
+  /** Exact registry version of a revision (the label holds a label-safe form). */
+  version: 'serving.switchyard.dev/version',
 } as const;
 
 /** Validates and defaults a spec; the error names the field path. */
