@@ -22,6 +22,11 @@ const open = new Set<{ first: number; last: number; count: number }>();
 let tokens = 0;
 let requests = 0;
 let errors = 0;
+const errorKinds = new Map<string, number>();
+const countError = (kind: string) => {
+  errors++;
+  errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
+};
 let stopping = false;
 const start = performance.now();
 
@@ -54,7 +59,7 @@ function send(user: number, n: number): void {
     },
     (res) => {
       if (res.statusCode !== 200) {
-        errors++;
+        countError(`http ${res.statusCode}`);
         res.resume();
         res.on('end', () => send(user, n + 1));
         return;
@@ -82,11 +87,11 @@ function send(user: number, n: number): void {
         if (st.count > 1) tpots.push((st.last - st.first) / (st.count - 1));
         send(user, n + 1);
       });
-      res.on('error', () => errors++);
+      res.on('error', (e: NodeJS.ErrnoException) => countError(e.code ?? e.message));
     },
   );
-  req.on('error', () => {
-    errors++;
+  req.on('error', (e: NodeJS.ErrnoException) => {
+    countError(e.code ?? e.message);
     open.delete(st);
     if (!stopping) setTimeout(() => send(user, n + 1), 50);
   });
@@ -109,6 +114,7 @@ setTimeout(() => {
       concurrency,
       requests,
       errors,
+      errorKinds: Object.fromEntries(errorKinds),
       tokensPerSecond: tokens / elapsed,
       ttftP50Ms: pct(ttfts, 0.5),
       ttftP99Ms: pct(ttfts, 0.99),
