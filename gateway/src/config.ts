@@ -5,6 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { admissionConfigSchema } from './admission/config.ts';
+import { rateLimitConfigSchema } from './ratelimit/config.ts';
+import { routingConfigSchema } from './routing/config.ts';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256 digest (64 characters)');
 
@@ -73,6 +76,22 @@ export const gatewayConfigSchema = z.strictObject({
       accessLog: z.boolean().default(true),
       /** Debug only: put prompts in the logs. Off, prompts never reach the logs. */
       logPrompts: z.boolean().default(false),
+    })
+    .prefault({}),
+  /** Token-bucket limits per API key, tenant and model (see `ratelimit/README.md`). */
+  rateLimits: rateLimitConfigSchema.prefault({}),
+  /** Per-model admission queue, fairness and scale-from-zero holds (see `admission/README.md`). */
+  admission: admissionConfigSchema.prefault({}),
+  /** Filters, scorers and pickers per model; scraping, retries, outlier ejection (see `routing/README.md`). */
+  routing: routingConfigSchema.prefault({}),
+  /** KEDA external scaler (gRPC) over the admission queue. */
+  scaler: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(9090),
+      /** How often an open StreamIsActive repeats the current state. */
+      heartbeatMs: z.number().int().positive().default(10_000),
     })
     .prefault({}),
   telemetry: z

@@ -22,6 +22,8 @@ beforeAll(async () => {
   gateway = await startTestGateway({
     server: { maxBodyBytes: 2048 },
     upstream: { firstByteTimeoutMs: 300 },
+    // A model with no ready endpoint is held (scale from zero); here only briefly, then 503.
+    admission: { coldStartTimeoutMs: 50 },
     endpoints: [
       { id: 'e0', url: engine.url, model: 'test-model' },
       { id: 'dead', url: `http://127.0.0.1:${deadPort}`, model: 'dead-model' },

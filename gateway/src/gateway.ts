@@ -9,8 +9,8 @@ import { createAdminApp, createApiApp } from './app.ts';
 import type { GatewayConfig } from './config.ts';
 import { EndpointTable } from './discovery/endpoint-table.ts';
 import { InflightTracker } from './proxy/inflight.ts';
+import { createTrafficControl, type TrafficControl } from './proxy/traffic-control.ts';
 import { UpstreamClient } from './proxy/upstream.ts';
-import { leastOutstandingPicker } from './routing/least-outstanding.ts';
 import type { Picker } from './routing/types.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
 import { createMetrics, type GatewayMetrics } from './telemetry/metrics.ts';
@@ -34,6 +34,8 @@ export interface RunningGateway {
   endpoints: EndpointTable;
   metrics: GatewayMetrics;
   inflight: InflightTracker;
+  /** Rate limiter, admission queue, routing and scaler of this gateway. */
+  control: TrafficControl;
   /** Graceful shutdown: refuse new work, wait for in-flight requests up to the drain deadline, close. */
   shutdown(drainTimeoutMs?: number): Promise<{ drained: boolean }>;
 }
@@ -63,10 +65,18 @@ export async function startGateway(
   const upstream = new UpstreamClient(config.upstream);
   const inflight = new InflightTracker();
   let draining = false;
+  const control = createTrafficControl({
+    config,
+    endpoints,
+    registry: metrics.registry,
+    logger,
+    ...(overrides.picker ? { picker: overrides.picker } : {}),
+  });
+  await control.start();
 
   const apiApp = createApiApp({
     endpoints,
-    picker: overrides.picker ?? leastOutstandingPicker(),
+    control,
     upstream,
     metrics,
     tracer: overrides.tracer ?? gatewayTracer(),
@@ -93,6 +103,7 @@ export async function startGateway(
     endpoints,
     metrics,
     inflight,
+    control,
     async shutdown(drainTimeoutMs = config.server.drainTimeoutMs) {
       draining = true;
       const closed = new Promise<void>((resolve) => api.close(() => resolve()));
@@ -101,6 +112,7 @@ export async function startGateway(
       api.closeAllConnections();
       await closed;
       await upstream.close();
+      await control.close();
       admin.closeAllConnections();
       await new Promise<void>((resolve) => admin.close(() => resolve()));
       return { drained };

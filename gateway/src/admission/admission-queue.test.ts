@@ -13,6 +13,7 @@ const basePolicy: ModelQueuePolicy = {
   queueTimeoutMs: 30_000,
   coldStartTimeoutMs: 600_000,
   retryAfterSeconds: 2,
+  recheckIntervalMs: 250,
 };
 
 /** One model, `ready` endpoints each taking `maxConcurrency` requests (outstanding tracked by the queue). */
@@ -218,11 +219,21 @@ describe('createAdmissionQueue', () => {
       expect(seen).toEqual(['m:1']);
     });
 
-    it('gives up at the cold-start deadline (default 10 minutes)', async () => {
+    it('gives up at the cold-start deadline (default 10 minutes) with 503 no_ready_endpoints', async () => {
       const { queue, clock } = setup({ endpoints: 0 });
       const held = queue.admit({ model: 'm' }).catch((e: unknown) => e);
-      clock.advance(600_000);
-      expect(await held).toMatchObject({ reason: 'queue_timeout' });
+      clock.advance(599_999);
+      expect(queue.stats('m').held).toBe(1);
+      clock.advance(1);
+      expect(await held).toMatchObject({ reason: 'no_ready_endpoints', status: 503 });
+    });
+
+    it('re-checks capacity on an interval even if a change was not notified', async () => {
+      const { queue, clock, endpoints } = setup({ endpoints: 0 });
+      const held = queue.admit({ model: 'm' });
+      endpoints().push({ id: 'quiet-pod', url: '', model: 'm', ready: true, outstanding: 0 });
+      clock.advance(250);
+      expect((await held).waitedMs).toBe(250);
     });
   });
 });

@@ -20,6 +20,8 @@ export interface ModelQueuePolicy extends SaturationPolicy {
   /** Deadline while the model has zero ready endpoints (LLM cold starts take minutes). */
   coldStartTimeoutMs: number;
   retryAfterSeconds: number;
+  /** While requests wait, capacity is also re-checked this often (a safety net for missed notifications). */
+  recheckIntervalMs: number;
 }
 
 /** Hooks for metrics and the scaler; all optional. */
@@ -95,6 +97,7 @@ interface Waiter extends QueueEntry {
 interface ModelState {
   queue: FairQueue<Waiter>;
   inflight: number;
+  recheck?: TimerHandle;
 }
 
 /** Creates an {@link AdmissionQueue}. */
@@ -161,14 +164,13 @@ export function createAdmissionQueue(options: AdmissionQueueOptions): AdmissionQ
     const policy = options.policy(model);
     const elapsed = clock.now() - w.enqueuedAtMs;
     const cold = !hasReadyEndpoint(options.endpoints(model));
-    const deadline = cold
-      ? Math.max(policy.queueTimeoutMs, policy.coldStartTimeoutMs)
-      : policy.queueTimeoutMs;
+    const deadline = cold ? policy.coldStartTimeoutMs : policy.queueTimeoutMs;
     if (elapsed >= deadline) {
-      reject(model, s, w, new AdmissionError('queue_timeout', model, policy.retryAfterSeconds));
+      const reason = cold ? 'no_ready_endpoints' : 'queue_timeout';
+      reject(model, s, w, new AdmissionError(reason, model, policy.retryAfterSeconds));
       return;
     }
-    // Re-check at the deadline: a model that lost its endpoints meanwhile earns the cold-start deadline.
+    // Re-check at the deadline: whether the model is cold then decides which deadline applies.
     w.timer = clock.setTimeout(() => armDeadline(model, s, w), deadline - elapsed);
   }
 
@@ -205,8 +207,19 @@ export function createAdmissionQueue(options: AdmissionQueueOptions): AdmissionQ
       request.signal?.addEventListener('abort', onAbort, { once: true });
       s.queue.push(w);
       armDeadline(model, s, w);
+      armRecheck(model, s);
       changed(model);
     });
+  }
+
+  /** Re-pumps a model with waiting requests on an interval, until its queue is empty. */
+  function armRecheck(model: string, s: ModelState): void {
+    if (s.recheck) return;
+    s.recheck = clock.setTimeout(() => {
+      s.recheck = undefined;
+      pump(model);
+      if (s.queue.size > 0) armRecheck(model, s);
+    }, options.policy(model).recheckIntervalMs);
   }
 
   /**

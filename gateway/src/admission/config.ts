@@ -17,10 +17,12 @@ const policyFields = {
   coldStartTimeoutMs: z.number().int().positive(),
   /** `retry-after` on a queue rejection. */
   retryAfterSeconds: z.number().int().positive(),
+  /** While requests wait, capacity is re-checked this often besides the change notifications. */
+  recheckIntervalMs: z.number().int().positive(),
 };
 
 /** A tenant's place in line. */
-const tenantSchema = z.object({
+const tenantSchema = z.strictObject({
   /** Higher classes are served first. */
   priority: z.number().int().default(0),
   /** Share of tokens relative to other tenants under contention. */
@@ -28,16 +30,17 @@ const tenantSchema = z.object({
 });
 
 /** The `admission` section. Every default is written here, once. */
-export const admissionConfigSchema = z.object({
+export const admissionConfigSchema = z.strictObject({
   maxConcurrency: policyFields.maxConcurrency.default(32),
   maxWaiting: policyFields.maxWaiting.default(8),
   staleAfterMs: policyFields.staleAfterMs.default(3000),
   maxQueueDepth: policyFields.maxQueueDepth.default(1000),
   queueTimeoutMs: policyFields.queueTimeoutMs.default(30_000),
   coldStartTimeoutMs: policyFields.coldStartTimeoutMs.default(600_000),
-  retryAfterSeconds: policyFields.retryAfterSeconds.default(2),
+  retryAfterSeconds: policyFields.retryAfterSeconds.default(1),
+  recheckIntervalMs: policyFields.recheckIntervalMs.default(250),
   /** Per-model overrides of the settings above. */
-  models: z.record(z.string(), z.object(policyFields).partial()).default({}),
+  models: z.record(z.string(), z.strictObject(policyFields).partial()).default({}),
   /** Tenant name → priority class and fair-share weight. */
   tenants: z.record(z.string(), tenantSchema).default({}),
 });

@@ -3,11 +3,17 @@ import type { OpenAIErrorBody } from '@switchyard/api';
 import { openAIError } from '@switchyard/api';
 
 /** Why a request was not admitted. */
-export type AdmissionRejection = 'queue_full' | 'queue_timeout' | 'tenant_over_share' | 'cancelled';
+export type AdmissionRejection =
+  | 'queue_full'
+  | 'queue_timeout'
+  | 'no_ready_endpoints'
+  | 'tenant_over_share'
+  | 'cancelled';
 
 const STATUS: Record<AdmissionRejection, number> = {
   queue_full: 503,
   queue_timeout: 503,
+  no_ready_endpoints: 503,
   tenant_over_share: 429,
   cancelled: 499,
 };
@@ -15,6 +21,7 @@ const STATUS: Record<AdmissionRejection, number> = {
 const MESSAGE: Record<AdmissionRejection, string> = {
   queue_full: 'The model is saturated and its queue is full; please retry.',
   queue_timeout: 'The request waited in the queue past its deadline; please retry.',
+  no_ready_endpoints: 'No ready server for this model came up before the deadline; please retry shortly.',
   tenant_over_share: 'Your organization is using more than its share of this model; please retry.',
   cancelled: 'The client went away while the request was queued.',
 };

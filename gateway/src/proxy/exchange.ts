@@ -24,11 +24,14 @@ export class Exchange {
   tenant: string;
   endpointId: string | undefined;
   stream = false;
+  /** A request went to an engine (so its prompt was processed, even if the client left). */
+  upstreamStarted = false;
   usage: Usage | undefined;
   firstTokenAt: number | undefined;
   lastTokenAt: number | undefined;
   tokenEvents = 0;
   #done = false;
+  readonly #onFinish: Array<(status: number) => void> = [];
   readonly #metrics: GatewayMetrics;
   readonly #logger: Logger;
   readonly #inflight: InflightTracker;
@@ -78,10 +81,16 @@ export class Exchange {
     this.#metrics.clientAborts.inc({ model: this.model, phase });
   }
 
+  /** Runs `fn` when the exchange finishes (settle rate-limit reservations, release the queue slot). */
+  onFinish(fn: (status: number) => void): void {
+    this.#onFinish.push(fn);
+  }
+
   /** Closes the exchange: metrics, span, access log, drain counter. Idempotent. */
   finish(status: number, errorCode?: string | null): void {
     if (this.#done) return;
     this.#done = true;
+    for (const fn of this.#onFinish) fn(status);
     const seconds = (performance.now() - this.startedAt) / 1000;
     const m = this.#metrics;
     const model = this.model;

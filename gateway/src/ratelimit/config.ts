@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { rateLimitRuleSchema } from './rules.ts';
 
 /** The `rateLimits` section. Every default is written here, once. */
-export const rateLimitConfigSchema = z.object({
+export const rateLimitConfigSchema = z.strictObject({
   /** `memory` for one replica; `redis` to share limits between replicas. */
   store: z.enum(['memory', 'redis']).default('memory'),
   redis: z
-    .object({
+    .strictObject({
       url: z.string().default('redis://127.0.0.1:6379'),
       keyPrefix: z.string().default('switchyard:rl:'),
       commandTimeoutMs: z.number().int().positive().default(100),

@@ -15,7 +15,7 @@ const dimension = z.enum(RATE_LIMIT_DIMENSIONS);
 
 /** One rate-limit rule as configured. */
 export const rateLimitRuleSchema = z
-  .object({
+  .strictObject({
     /** Names the rule in keys, logs and metrics. */
     name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "-" or "." only'),
     /** Dimensions the buckets are keyed on; `[]` is one bucket for everything. */

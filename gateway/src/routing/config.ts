@@ -24,7 +24,7 @@ const scorerSchema = z.discriminatedUnion('type', [
   prefixAffinityConfigSchema,
 ]);
 
-const profileSchema = z.object({
+const profileSchema = z.strictObject({
   name: z.string().min(1),
   /** `weighted` runs filters and scorers; `round-robin` and `least-outstanding` are baselines. */
   picker: z.enum(['weighted', 'round-robin', 'least-outstanding']).default('weighted'),
@@ -47,27 +47,27 @@ export const DEFAULT_PROFILE: z.input<typeof profileSchema> = {
 
 /** The `routing` section. Every default is written here, once. */
 export const routingConfigSchema = z
-  .object({
+  .strictObject({
     profiles: z.array(profileSchema).prefault([DEFAULT_PROFILE]),
     /** Profile for models not listed in `models`. */
     defaultProfile: z.string().default('default'),
     /** Model name → profile name. */
     models: z.record(z.string(), z.string()).default({}),
     scrape: z
-      .object({
+      .strictObject({
         /** How often each pod's `/metrics` is read; 0 turns scraping off. */
         intervalMs: z.number().int().nonnegative().default(1000),
         timeoutMs: z.number().int().positive().default(500),
       })
       .prefault({}),
     retries: z
-      .object({
+      .strictObject({
         /** Attempts per request including the first; each retry goes to a different endpoint. */
         maxAttempts: z.number().int().min(1).max(10).default(3),
       })
       .prefault({}),
     outlier: z
-      .object({
+      .strictObject({
         /** Consecutive failures (connect errors, 5xx) that eject an endpoint. */
         consecutiveFailures: z.number().int().positive().default(5),
         /** First ejection; doubles on each failed half-open probe. */

@@ -50,6 +50,7 @@ describe('KEDA external scaler (real gRPC client from KEDA’s proto)', () => {
         queueTimeoutMs: 30_000,
         coldStartTimeoutMs: 600_000,
         retryAfterSeconds: 2,
+        recheckIntervalMs: 250,
       }),
     });
     scaler = await startExternalScaler({ source: queue });

@@ -7,7 +7,7 @@ import type { Filter } from '../plugin.ts';
 import { freshEngine } from '../plugin.ts';
 
 /** Config of the `low-queue` filter. */
-export const lowQueueConfigSchema = z.object({
+export const lowQueueConfigSchema = z.strictObject({
   type: z.literal('low-queue'),
   /** Most `vllm:num_requests_waiting` an endpoint may report and still be kept. */
   maxWaiting: z.number().int().nonnegative().default(8),

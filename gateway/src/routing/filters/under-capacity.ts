@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Filter } from '../plugin.ts';
 
 /** Config of the `under-capacity` filter. */
-export const underCapacityConfigSchema = z.object({
+export const underCapacityConfigSchema = z.strictObject({
   type: z.literal('under-capacity'),
   /** Requests in flight per endpoint before it counts as full. */
   maxConcurrency: z.number().int().positive().default(16),

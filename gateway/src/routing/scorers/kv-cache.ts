@@ -4,7 +4,7 @@ import type { Scorer } from '../plugin.ts';
 import { freshEngine, NEUTRAL_SCORE } from '../plugin.ts';
 
 /** Config of the `kv-cache` scorer. */
-export const kvCacheConfigSchema = z.object({
+export const kvCacheConfigSchema = z.strictObject({
   type: z.literal('kv-cache'),
   weight: z.number().nonnegative().default(1),
   /** Samples older than this are ignored. */

@@ -4,7 +4,7 @@ import type { Scorer } from '../plugin.ts';
 import { lowerIsBetter } from '../plugin.ts';
 
 /** Config of the `outstanding` scorer. */
-export const outstandingConfigSchema = z.object({
+export const outstandingConfigSchema = z.strictObject({
   type: z.literal('outstanding'),
   weight: z.number().nonnegative().default(1),
 });

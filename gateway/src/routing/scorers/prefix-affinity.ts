@@ -11,7 +11,7 @@ import type { Scorer } from '../plugin.ts';
 import { NEUTRAL_SCORE } from '../plugin.ts';
 
 /** Config of the `prefix-affinity` scorer. */
-export const prefixAffinityConfigSchema = z.object({
+export const prefixAffinityConfigSchema = z.strictObject({
   type: z.literal('prefix-affinity'),
   weight: z.number().nonnegative().default(2),
   /** Characters per hashed block (~4 chars per token, so 256 ≈ 64 tokens). */

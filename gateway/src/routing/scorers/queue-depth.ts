@@ -7,7 +7,7 @@ import type { Scorer } from '../plugin.ts';
 import { freshEngine, lowerIsBetter } from '../plugin.ts';
 
 /** Config of the `queue-depth` scorer. */
-export const queueDepthConfigSchema = z.object({
+export const queueDepthConfigSchema = z.strictObject({
   type: z.literal('queue-depth'),
   weight: z.number().nonnegative().default(1),
   /** Samples older than this are ignored. */
