@@ -6,7 +6,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, BuildMiddleware, MetadataBearer } from '@smithy/types';
 import type { RegistryConfig } from '../config.ts';
-import { base64ToHex } from '../hashing.ts';
 
 /** The AWS clients the registry talks through. */
 export interface AwsClients {
@@ -38,14 +37,14 @@ export function registryRetryStrategy(config: Pick<RegistryConfig, 'maxAttempts'
 }
 
 /**
- * A request whose whole body carries x-amz-checksum-sha256 already has the payload's SHA-256: hand it to the
- * signer as x-amz-content-sha256 (hex) so the body is not hashed a second time.
+ * A request that carries x-amz-checksum-sha256 is signed with UNSIGNED-PAYLOAD instead of a second SHA-256
+ * of the body: the checksum header is itself signed, so the body stays bound to the signature, and the
+ * server verifies it on receipt — one hash per byte on each side instead of two.
  */
-const reuseChecksumAsPayloadHash: BuildMiddleware<object, MetadataBearer> = (next) => async (args) => {
+const checksumInsteadOfPayloadHash: BuildMiddleware<object, MetadataBearer> = (next) => async (args) => {
   const headers = (args.request as { headers?: Record<string, string> }).headers;
-  const checksum = headers?.['x-amz-checksum-sha256'];
-  if (headers && checksum && headers['x-amz-content-sha256'] === undefined) {
-    headers['x-amz-content-sha256'] = base64ToHex(checksum);
+  if (headers?.['x-amz-checksum-sha256'] && headers['x-amz-content-sha256'] === undefined) {
+    headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
   }
   return next(args);
 };
@@ -73,7 +72,7 @@ export function createAwsClients(config: RegistryConfig, overrides: ServiceCrede
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  s3.middlewareStack.add(reuseChecksumAsPayloadHash, { step: 'build', name: 'registryReuseChecksum' });
+  s3.middlewareStack.add(checksumInsteadOfPayloadHash, { step: 'build', name: 'registryChecksumPayload' });
   const dynamodb = new DynamoDBClient({
     region: config.region,
     ...(credentials.dynamodb ? { credentials: credentials.dynamodb } : {}),

@@ -1,5 +1,5 @@
 // Uploads one file with SHA-256 end to end: each PUT or part carries x-amz-checksum-sha256 (the server
-// verifies it on receipt; the client reuses it as the signed payload hash, see aws/clients.ts); the
+// verifies it on receipt; it also stands in for the signed payload hash, see aws/clients.ts); the
 // whole-file digest for the manifest comes from the same single read. Memory: `permits` parts in flight.
 import { createHash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
