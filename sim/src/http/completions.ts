@@ -86,6 +86,7 @@ export function handleCompletion(
       stop: stopList(body.stop),
       stream: body.stream === true,
       includeUsage: body.stream_options?.include_usage === true,
+      continuousUsage: body.stream_options?.continuous_usage_stats === true,
       seed: body.seed ?? null,
       temperature: body.temperature ?? null,
       topP: body.top_p ?? null,

@@ -37,6 +37,8 @@ export interface GenerationRequest {
   stop: string[];
   stream: boolean;
   includeUsage: boolean;
+  /** vLLM's `stream_options.continuous_usage_stats`: usage on every chunk. */
+  continuousUsage: boolean;
   seed: number | null;
   temperature: number | null;
   topP: number | null;
@@ -101,9 +103,10 @@ export function runGeneration(
     prompt_tokens_details: ctx.promptTokensDetails ? { cached_tokens: seq.cachedTokens } : null,
   });
 
+  const live = gen.stream && gen.includeUsage && gen.continuousUsage;
   if (gen.stream) {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-    if (format.opening) res.write(format.opening);
+    if (format.opening) res.write(live ? withUsage(format.opening, gen.promptIds.length, 0) : format.opening);
   }
 
   const seq = ctx.engine.submit(
@@ -144,10 +147,12 @@ export function runGeneration(
           ctx.engine.abort(s);
           return false;
         }
+        let chunk: string;
         if (stopped || s.outputTokens >= maxTokens) {
           const reason = stopped ? 'stop' : gen.ignoreEos ? 'length' : reasonAtMax;
-          res.write(format.closing(stopped ? JSON.stringify(piece) : tok.json, reason, stopReason));
-        } else res.write(format.tokenPrefix + tok.json + format.tokenSuffix);
+          chunk = format.closing(stopped ? JSON.stringify(piece) : tok.json, reason, stopReason);
+        } else chunk = format.tokenPrefix + tok.json + format.tokenSuffix;
+        res.write(live ? withUsage(chunk, gen.promptIds.length, s.outputTokens) : chunk);
         return stopped;
       },
       onFinish(s, reason) {
@@ -182,4 +187,10 @@ export function runGeneration(
   res.on('close', () => {
     if (seq.state !== 'finished') ctx.engine.abort(seq);
   });
+}
+
+/** Adds a `usage` object to a `data: {...}\n\n` chunk (continuous usage stats). */
+function withUsage(chunk: string, promptTokens: number, completionTokens: number): string {
+  const usage = `{"prompt_tokens":${promptTokens},"total_tokens":${promptTokens + completionTokens},"completion_tokens":${completionTokens}}`;
+  return `${chunk.slice(0, -3)},"usage":${usage}}\n\n`;
 }

@@ -23,6 +23,9 @@ const REQUEST_LATENCY_BUCKETS = [
 
 type Observer = { observe(value: number): void };
 
+/** vLLM's cache-configuration info metric (not in `VllmMetric`: it carries config, not load). */
+const CACHE_CONFIG_INFO = 'vllm:cache_config_info';
+
 /** The simulator's metrics for one served model. */
 export class SimMetrics {
   readonly registry = new Registry();
@@ -62,6 +65,21 @@ export class SimMetrics {
       () => engine.stats().waiting,
     );
     gauge(VllmMetric.kvCacheUsagePerc, 'KV-cache usage. 1 means 100 percent usage.', () => engine.kv.usage);
+    // vLLM publishes its cache configuration as labels of a constant gauge; KV-aware routers read it.
+    const c = engine.config;
+    const cacheLabels = {
+      block_size: String(c.blockSize),
+      num_gpu_blocks: String(c.numGpuBlocks),
+      num_cpu_blocks: '0',
+      enable_prefix_caching: c.enablePrefixCaching ? 'True' : 'False',
+      cache_dtype: 'auto',
+    };
+    new Gauge({
+      name: CACHE_CONFIG_INFO,
+      help: 'Information of the LLMEngine CacheConfig',
+      labelNames: Object.keys(cacheLabels),
+      registers,
+    }).set(cacheLabels, 1);
 
     // Counters mirror engine totals: on scrape, add what grew since the last scrape.
     const counter = (name: string, help: string, read: () => number) => {

@@ -58,6 +58,9 @@ describe('/metrics', () => {
     expect(sample(text, VllmMetric.prefixCacheQueriesTotal)).toBe(10);
     expect(sample(text, VllmMetric.kvCacheUsagePerc)).toBe(0);
     expect(text).toContain(`${VllmMetric.timeToFirstTokenSeconds}_bucket{le="0.001",${labels}}`);
+    expect(text).toMatch(
+      /vllm:cache_config_info\{block_size="16",num_gpu_blocks="27648",[^}]*enable_prefix_caching="True"[^}]*\} 1/,
+    );
   });
 });
 
