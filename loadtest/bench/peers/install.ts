@@ -16,9 +16,10 @@ const run = promisify(execFile);
 export interface PeerPackage {
   name: string;
   registry: 'npm' | 'pypi';
-  /** What the installer gets, e.g. `@portkey-ai/gateway@1.15.2` or `litellm[proxy]==1.109.1`. */
-  spec: string;
-  version: string;
+  /** Package name with extras, e.g. `@portkey-ai/gateway` or `litellm[proxy]`. */
+  package: string;
+  /** Versions to try in order: the first that installs is used (a release's pins may not resolve here). */
+  versions: string[];
 }
 
 /** Where an installed peer lives, or why it is not there. */
@@ -31,12 +32,29 @@ export function peersCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.SWITCHYARD_CACHE ?? join(homedir(), '.cache', 'switchyard'), 'peers');
 }
 
-/** Installs `pkg` unless its marker says it is already there. Never throws. */
+/** Installs the first of `pkg.versions` that installs, unless one is already there. Never throws. */
 export async function ensurePeer(pkg: PeerPackage, cacheDir = peersCacheDir()): Promise<PeerInstall> {
-  const dir = join(cacheDir, `${pkg.name}-${pkg.version}`);
+  const reasons: string[] = [];
+  let last: PeerInstall | undefined;
+  for (const version of pkg.versions) {
+    last = await ensureVersion(pkg, version, cacheDir);
+    if (last.status === 'installed') return last;
+    reasons.push(`${version}: ${last.reason}`);
+  }
+  return {
+    name: pkg.name,
+    status: 'failed',
+    reason: reasons.join('; ') || 'no versions',
+    logFile: last?.logFile ?? '',
+  };
+}
+
+async function ensureVersion(pkg: PeerPackage, version: string, cacheDir: string): Promise<PeerInstall> {
+  const dir = join(cacheDir, `${pkg.name}-${version}`);
   const marker = join(dir, '.installed');
-  const logFile = join(cacheDir, `${pkg.name}-${pkg.version}.install.log`);
-  if (existsSync(marker)) return { name: pkg.name, status: 'installed', dir, version: pkg.version, logFile };
+  const logFile = join(cacheDir, `${pkg.name}-${version}.install.log`);
+  if (existsSync(marker)) return { name: pkg.name, status: 'installed', dir, version, logFile };
+  const spec = pkg.registry === 'npm' ? `${pkg.package}@${version}` : `${pkg.package}==${version}`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const timeout = 15 * 60_000;
@@ -44,10 +62,10 @@ export async function ensurePeer(pkg: PeerPackage, cacheDir = peersCacheDir()): 
   try {
     const steps: [string, string[]][] =
       pkg.registry === 'npm'
-        ? [['npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--omit=dev', pkg.spec]]]
+        ? [['npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--omit=dev', spec]]]
         : [
             ['python3', ['-m', 'venv', join(dir, 'venv')]],
-            [join(dir, 'venv/bin/pip'), ['install', '--disable-pip-version-check', '-q', pkg.spec]],
+            [join(dir, 'venv/bin/pip'), ['install', '--disable-pip-version-check', '-q', spec]],
           ];
     for (const [command, args] of steps) {
       log.push(`$ ${command} ${args.join(' ')}`);
@@ -56,7 +74,7 @@ export async function ensurePeer(pkg: PeerPackage, cacheDir = peersCacheDir()): 
     }
     writeFileSync(marker, new Date().toISOString());
     writeFileSync(logFile, log.join('\n'));
-    return { name: pkg.name, status: 'installed', dir, version: pkg.version, logFile };
+    return { name: pkg.name, status: 'installed', dir, version, logFile };
   } catch (error) {
     const e = error as Error & { stderr?: string; stdout?: string };
     log.push(e.stdout ?? '', e.stderr ?? '', e.message);
