@@ -1,0 +1,205 @@
+/**
+ * Rate limits through the whole gateway: OpenAI headers and 429 bodies, settlement of streams and
+ * disconnects, limits shared through Redis by two gateway processes, and Redis outages in both policies.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RedisServer } from '@switchyard/testkit';
+import { freePorts, startRedis } from '@switchyard/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import type { GatewayConfigInput } from '../config.ts';
+import { type FakeEngine, startFakeEngine } from '../testing/fake-engine.ts';
+import { startTestGateway, type TestGateway } from '../testing/harness.ts';
+
+const MODEL = 'test-model';
+let engine: FakeEngine;
+let redis: RedisServer;
+
+beforeAll(async () => {
+  engine = await startFakeEngine(MODEL, { tokens: 5 });
+  redis = await startRedis();
+}, 30_000);
+afterAll(async () => {
+  await engine?.close();
+  await redis?.stop();
+});
+
+const chat = (extra: Record<string, unknown> = {}) => ({
+  model: MODEL,
+  messages: [{ role: 'user', content: 'x'.repeat(40) }], // 10 + 4 tokens estimated
+  max_tokens: 20,
+  ...extra,
+});
+const post = (gateway: { url: string }, body: unknown, signal?: AbortSignal) =>
+  fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    ...(signal ? { signal } : {}),
+  });
+
+async function withGateway(config: Partial<GatewayConfigInput>, fn: (g: TestGateway) => Promise<void>) {
+  const gateway = await startTestGateway({
+    endpoints: [{ id: 'e0', url: engine.url, model: MODEL }],
+    logging: { accessLog: false },
+    ...config,
+  });
+  try {
+    await fn(gateway);
+  } finally {
+    await gateway.shutdown(500);
+  }
+}
+
+describe('rate limits at the gateway', () => {
+  it('sends OpenAI x-ratelimit headers and a 429 rate_limit_exceeded body with retry-after', async () => {
+    await withGateway(
+      { rateLimits: { rules: [{ name: 'per-key', by: ['apiKey'], requestsPerMinute: 2, tokensPerMinute: 10_000 }] } },
+      async (gateway) => {
+        const ok = await post(gateway, chat());
+        expect(ok.status).toBe(200);
+        expect(ok.headers.get('x-ratelimit-limit-requests')).toBe('2');
+        expect(ok.headers.get('x-ratelimit-remaining-requests')).toBe('1');
+        expect(ok.headers.get('x-ratelimit-reset-requests')).toBe('30s');
+        expect(ok.headers.get('x-ratelimit-limit-tokens')).toBe('10000');
+        expect(ok.headers.get('x-ratelimit-remaining-tokens')).toBe('9966');
+        expect(ok.headers.get('x-ratelimit-reset-tokens')).toMatch(/^\d+ms$/);
+        await ok.text();
+        await (await post(gateway, chat())).text();
+        const limited = await post(gateway, chat());
+        expect(limited.status).toBe(429);
+        expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        expect(limited.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+        const body = (await limited.json()) as { error: Record<string, unknown> };
+        expect(body.error).toMatchObject({ type: 'requests', param: null, code: 'rate_limit_exceeded' });
+        expect(body.error.message).toMatch(/^Rate limit reached for requests per min \(RPM\) on per-key/);
+        const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
+        expect(metrics).toMatch(/llm_rate_limited_total\{model="test-model",tenant="default",rule="per-key",kind="requests"\} 1/);
+      },
+    );
+  });
+
+  it('settles a finished stream against real usage (refunds what max_tokens reserved but did not use)', async () => {
+    await withGateway({ rateLimits: { rules: [{ name: 'tpm', tokensPerMinute: 1000 }] } }, async (gateway) => {
+      const first = await post(gateway, chat({ stream: true, max_tokens: 500 }));
+      expect(first.headers.get('x-ratelimit-remaining-tokens')).toBe(String(1000 - 514));
+      await first.text(); // 7 prompt + 5 completion tokens used
+      const second = await post(gateway, chat({ max_tokens: 1 }));
+      // 1000 - 12 used - 15 reserved now (refill over the few ms adds at most a token).
+      expect(Number(second.headers.get('x-ratelimit-remaining-tokens'))).toBeGreaterThanOrEqual(973);
+      await second.text();
+    });
+  });
+
+  it('refunds reserved tokens when the client disconnects mid-stream', async () => {
+    await withGateway({ rateLimits: { rules: [{ name: 'tpm', tokensPerMinute: 1000 }] } }, async (gateway) => {
+      engine.behavior = { tokens: 50, chunkDelayMs: 20, headerDelayMs: 0 };
+      try {
+        const controller = new AbortController();
+        const res = await post(gateway, chat({ stream: true, max_tokens: 900 }), controller.signal);
+        expect(res.headers.get('x-ratelimit-remaining-tokens')).toBe(String(1000 - 914));
+        const reader = res.body!.getReader();
+        await reader.read();
+        const aborted = engine.nextAbort();
+        controller.abort();
+        await aborted;
+        await new Promise((r) => setTimeout(r, 50));
+        const after = await post(gateway, chat({ max_tokens: 1 }));
+        // Only the prompt estimate and the few streamed tokens stay charged; ~900 came back.
+        expect(Number(after.headers.get('x-ratelimit-remaining-tokens'))).toBeGreaterThan(900);
+        await after.text();
+      } finally {
+        engine.behavior = { tokens: 5, chunkDelayMs: 0, headerDelayMs: 0 };
+      }
+    });
+  });
+
+  it.each([
+    { policy: 'open' as const, status: 200 },
+    { policy: 'closed' as const, status: 503 },
+  ])('keeps serving through a Redis outage when failing $policy: answers $status fast and counts it', async ({ policy, status }) => {
+    const outage = await startRedis();
+    await withGateway(
+      {
+        rateLimits: {
+          store: 'redis',
+          redis: { url: outage.url, keyPrefix: `e2e-${policy}:` },
+          failurePolicy: policy,
+          rules: [{ name: 'rpm', requestsPerMinute: 1000 }],
+        },
+      },
+      async (gateway) => {
+        await new Promise((r) => setTimeout(r, 100)); // let the client connect
+        expect((await post(gateway, chat())).status).toBe(200);
+        await outage.stop();
+        const started = performance.now();
+        const responses = await Promise.all(Array.from({ length: 5 }, () => post(gateway, chat())));
+        expect(performance.now() - started).toBeLessThan(2000);
+        expect(responses.map((r) => r.status)).toEqual(Array(5).fill(status));
+        if (status === 503) expect(responses[0]!.headers.get('retry-after')).toBe('1');
+        await Promise.all(responses.map((r) => r.text()));
+        const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
+        expect(metrics).toContain(`llm_rate_limit_store_failures_total{policy="${policy}"} 5`);
+        expect(gateway.logLines.filter((l) => l.includes('rate-limit store (redis) unavailable'))).toHaveLength(1);
+      },
+    );
+  }, 20_000);
+});
+
+describe('limits shared through Redis by two gateway processes', () => {
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const child of children) child.kill('SIGKILL');
+  });
+
+  async function spawnGateway(configPath: string, port: number, adminPort: number): Promise<string> {
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'main.ts')], {
+      env: { ...process.env, GATEWAY_CONFIG: configPath, PORT: String(port), ADMIN_PORT: String(adminPort), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    children.push(child);
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 200; i++) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${adminPort}/readyz`)).ok) return url;
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    throw new Error('gateway process did not start');
+  }
+
+  it('admits exactly the configured limit across both processes under a concurrent burst', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-rl-'));
+    const configPath = join(dir, 'gateway.yaml');
+    writeFileSync(
+      configPath,
+      stringify({
+        auth: { mode: 'disabled' },
+        logging: { accessLog: false },
+        endpoints: [{ id: 'e0', url: engine.url, model: MODEL }],
+        rateLimits: {
+          store: 'redis',
+          redis: { url: redis.url, keyPrefix: 'two-processes:' },
+          // A burst of 30 that barely refills during the test, so the count is exact.
+          rules: [{ name: 'tenant-burst', by: ['tenant'], requestsPerMinute: 1, burstRequests: 30 }],
+        },
+      }),
+    );
+    const [p1, a1, p2, a2] = await freePorts(4);
+    const urls = await Promise.all([spawnGateway(configPath, p1!, a1!), spawnGateway(configPath, p2!, a2!)]);
+    const responses = await Promise.all(
+      Array.from({ length: 80 }, (_, i) => post({ url: urls[i % 2]! }, chat({ stream: i % 3 === 0 }))),
+    );
+    const statuses = responses.map((r) => r.status);
+    await Promise.all(responses.map((r) => r.text()));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(30);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(50);
+    // Both processes admitted some: the limit really is shared, not per process.
+    const admittedBy = [0, 1].map((p) => statuses.filter((s, i) => s === 200 && i % 2 === p).length);
+    expect(admittedBy.every((n) => n > 0)).toBe(true);
+  }, 30_000);
+});
