@@ -12,7 +12,7 @@ import type { Clock } from './clock.ts';
 import { stepCostMs } from './cost-model.ts';
 import { KvCache } from './kv-cache.ts';
 import type { FinishReason, Sequence, SequenceListener, SequenceSpec } from './sequence.ts';
-import { numTokens } from './sequence.ts';
+import { newSequence, numTokens } from './sequence.ts';
 
 /** Live engine counters, read by `/metrics` and tests. */
 export interface EngineStats {
@@ -69,26 +69,7 @@ export class Engine {
   /** Accepts a request; it reaches the scheduler after the frontend overhead. */
   submit(spec: SequenceSpec, listener: SequenceListener): Sequence {
     const now = this.#clock.now();
-    const seq: Sequence = {
-      spec,
-      listener,
-      times: {
-        arrivalMs: now,
-        queuedMs: Number.NaN,
-        scheduledMs: Number.NaN,
-        firstTokenMs: Number.NaN,
-        lastTokenMs: Number.NaN,
-        finishedMs: Number.NaN,
-      },
-      state: 'frontend',
-      computedTokens: 0,
-      outputTokens: 0,
-      cachedTokens: 0,
-      publishedBlocks: 0,
-      preemptions: 0,
-      table: this.kv.newTable(),
-      finishReason: null,
-    };
+    const seq = newSequence(spec, listener, this.kv.newTable(), now);
     const enqueue = () => {
       if (seq.state !== 'frontend' || this.#stopped) return;
       seq.state = 'waiting';

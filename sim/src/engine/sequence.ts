@@ -63,3 +63,32 @@ export interface Sequence {
 export function numTokens(seq: Sequence): number {
   return seq.spec.promptTokens + seq.outputTokens;
 }
+
+/** A fresh sequence that arrived at `arrivalMs` and has not reached the scheduler yet. */
+export function newSequence(
+  spec: SequenceSpec,
+  listener: SequenceListener,
+  table: BlockTable,
+  arrivalMs: number,
+): Sequence {
+  return {
+    spec,
+    listener,
+    times: {
+      arrivalMs,
+      queuedMs: Number.NaN,
+      scheduledMs: Number.NaN,
+      firstTokenMs: Number.NaN,
+      lastTokenMs: Number.NaN,
+      finishedMs: Number.NaN,
+    },
+    state: 'frontend',
+    computedTokens: 0,
+    outputTokens: 0,
+    cachedTokens: 0,
+    publishedBlocks: 0,
+    preemptions: 0,
+    table,
+    finishReason: null,
+  };
+}

@@ -289,6 +289,13 @@ describe('vLLM server endpoints', () => {
     });
   });
 
+  it('answers unknown routes and wrong methods as FastAPI does', async () => {
+    const missing = await fetch(`${sim.url}/v1/nothing`);
+    expect([missing.status, await missing.json()]).toEqual([404, { detail: 'Not Found' }]);
+    const wrong = await fetch(`${sim.url}/v1/chat/completions`);
+    expect([wrong.status, await wrong.json()]).toEqual([405, { detail: 'Method Not Allowed' }]);
+  });
+
   it('GET /metrics serves Prometheus text', async () => {
     const res = await fetch(`${sim.url}/metrics`);
     expect(res.headers.get('content-type')).toContain('text/plain');

@@ -19,12 +19,15 @@ export class SimHttpError extends Error {
   readonly status: number;
   readonly type: string;
   readonly param: string | null;
+  /** Routing errors come from FastAPI itself in vLLM, as `{"detail": ...}`. */
+  readonly routing: boolean;
 
-  constructor(status: number, message: string, param: string | null = null) {
+  constructor(status: number, message: string, param: string | null = null, routing = false) {
     super(message);
     this.status = status;
     this.type = ERROR_TYPES[status] ?? 'InternalServerError';
     this.param = param;
+    this.routing = routing;
   }
 }
 
@@ -42,7 +45,9 @@ export function sendError(res: ServerResponse, err: unknown): void {
     res.destroy();
     return;
   }
-  sendJson(res, e.status, { error: { message: e.message, type: e.type, param: e.param, code: e.status } });
+  if (e.routing) sendJson(res, e.status, { detail: e.message });
+  else
+    sendJson(res, e.status, { error: { message: e.message, type: e.type, param: e.param, code: e.status } });
 }
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;

@@ -46,7 +46,7 @@ export async function route(ctx: SimContext, req: IncomingMessage, res: ServerRe
       return handleTokenize(ctx, res, await readJson(req));
     }
     const handler = GENERATION[path];
-    if (!handler) throw new SimHttpError(404, 'Not Found');
+    if (!handler) throw new SimHttpError(404, 'Not Found', null, true);
     expectMethod(method, 'POST');
     const body = await readJson(req);
     if (ctx.faults.shouldFail())
@@ -58,5 +58,5 @@ export async function route(ctx: SimContext, req: IncomingMessage, res: ServerRe
 }
 
 function expectMethod(method: string, expected: string): void {
-  if (method !== expected) throw new SimHttpError(405, 'Method Not Allowed');
+  if (method !== expected) throw new SimHttpError(405, 'Method Not Allowed', null, true);
 }
