@@ -1,0 +1,143 @@
+/**
+ * The admission queue through the whole gateway: fair sharing between two tenants under contention,
+ * priority classes, the queue deadline, and scale from zero (held while no endpoint is ready, released the
+ * moment one turns ready).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayConfigInput } from '../config.ts';
+import { hashApiKey } from '../middleware/auth/index.ts';
+import { type FakeEngine, startFakeEngine } from '../testing/fake-engine.ts';
+import { startTestGateway, type TestGateway } from '../testing/harness.ts';
+
+const MODEL = 'test-model';
+let engine: FakeEngine;
+
+beforeAll(async () => {
+  engine = await startFakeEngine(MODEL, { tokens: 3, chunkDelayMs: 0, headerDelayMs: 0 });
+});
+afterAll(async () => {
+  await engine?.close();
+});
+
+const KEYS = { a: 'sk-tenant-a', b: 'sk-tenant-b', vip: 'sk-vip' } as const;
+
+async function withGateway(config: Partial<GatewayConfigInput>, fn: (g: TestGateway) => Promise<void>) {
+  const gateway = await startTestGateway({
+    endpoints: [{ id: 'e0', url: engine.url, model: MODEL }],
+    auth: {
+      mode: 'required',
+      keys: Object.entries(KEYS).map(([tenant, key]) => ({ id: `key-${tenant}`, sha256: hashApiKey(key), tenant })),
+    },
+    logging: { accessLog: false },
+    ...config,
+  });
+  try {
+    await fn(gateway);
+  } finally {
+    await gateway.shutdown(500);
+  }
+}
+
+const post = (gateway: { url: string }, key: string, model = MODEL) =>
+  fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hello' }], max_tokens: 3 }),
+  });
+
+/** Waits until the gateway's queue for `model` holds `n` requests. */
+async function queued(gateway: TestGateway, n: number, model = MODEL): Promise<void> {
+  for (let i = 0; i < 400 && gateway.control.queue.stats(model).queued < n; i++) await new Promise((r) => setTimeout(r, 5));
+  expect(gateway.control.queue.stats(model).queued).toBe(n);
+}
+
+describe('admission queue at the gateway', () => {
+  it('shares a saturated model fairly between two tenants: the quiet one is not starved by the noisy one', async () => {
+    engine.behavior.headerDelayMs = 30;
+    try {
+      await withGateway({ admission: { maxConcurrency: 1 } }, async (gateway) => {
+        const order: string[] = [];
+        const send = (tenant: 'a' | 'b') =>
+          post(gateway, KEYS[tenant]).then(async (r) => {
+            await r.text();
+            order.push(tenant);
+          });
+        const all = Array.from({ length: 8 }, () => send('a'));
+        await queued(gateway, 7);
+        all.push(send('b'), send('b'));
+        await queued(gateway, 9);
+        await Promise.all(all);
+        // Arriving behind seven of a's, b's two requests are both served among the first five.
+        expect(order.slice(0, 5).filter((t) => t === 'b')).toHaveLength(2);
+        const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
+        expect(metrics).toMatch(/llm_queue_wait_seconds_count\{model="test-model",outcome="admitted"\} 9/);
+        expect(metrics).toContain('llm_queue_depth{model="test-model"} 0');
+      });
+    } finally {
+      engine.behavior.headerDelayMs = 0;
+    }
+  });
+
+  it('serves a higher priority class first', async () => {
+    engine.behavior.headerDelayMs = 30;
+    try {
+      await withGateway(
+        { admission: { maxConcurrency: 1, tenants: { vip: { priority: 10 } } } },
+        async (gateway) => {
+          const order: string[] = [];
+          const send = (tenant: 'a' | 'vip') =>
+            post(gateway, KEYS[tenant]).then(async (r) => {
+              await r.text();
+              order.push(tenant);
+            });
+          const all = [send('a'), send('a'), send('a')];
+          await queued(gateway, 2);
+          all.push(send('vip'));
+          await Promise.all(all);
+          expect(order).toEqual(['a', 'vip', 'a', 'a']);
+        },
+      );
+    } finally {
+      engine.behavior.headerDelayMs = 0;
+    }
+  });
+
+  it('answers 503 queue_timeout with retry-after when the queue deadline passes', async () => {
+    engine.behavior.headerDelayMs = 400;
+    try {
+      await withGateway({ admission: { maxConcurrency: 1, queueTimeoutMs: 100 } }, async (gateway) => {
+        const busy = post(gateway, KEYS.a);
+        await new Promise((r) => setTimeout(r, 20));
+        const started = performance.now();
+        const late = await post(gateway, KEYS.b);
+        expect(performance.now() - started).toBeLessThan(350);
+        expect(late.status).toBe(503);
+        expect(late.headers.get('retry-after')).toBe('1');
+        expect(((await late.json()) as { error: { code: string } }).error.code).toBe('queue_timeout');
+        expect((await busy).status).toBe(200);
+      });
+    } finally {
+      engine.behavior.headerDelayMs = 0;
+    }
+  });
+
+  it('holds a request while the model has zero ready endpoints and releases it as soon as one is ready', async () => {
+    await withGateway({ admission: { models: { 'cold-model': {} } } }, async (gateway) => {
+      const pending = post(gateway, KEYS.a, 'cold-model');
+      await queued(gateway, 1, 'cold-model');
+      expect(gateway.control.queue.stats('cold-model').held).toBe(1);
+      await new Promise((r) => setTimeout(r, 300)); // still held, not failed
+      expect(gateway.control.queue.stats('cold-model').held).toBe(1);
+      const readyAt = performance.now();
+      gateway.endpoints.replace([
+        { id: 'e0', url: engine.url, model: MODEL },
+        { id: 'cold-0', url: engine.url, model: 'cold-model' },
+      ]);
+      const response = await pending;
+      const firstByteMs = performance.now() - readyAt;
+      expect(response.status).toBe(200);
+      expect(firstByteMs).toBeLessThan(100);
+      await response.text();
+    });
+  });
+});
