@@ -47,6 +47,11 @@ describe('parseArgs', () => {
     expect(o.port).toBe(9000);
   });
 
+  it('accepts the api_server form `--model <path>`', () => {
+    const o = parseArgs(['--model', 'meta-llama/Meta-Llama-3-8B-Instruct', '--served-model-name', 'llama3']);
+    expect(o).toMatchObject({ model: 'meta-llama/Meta-Llama-3-8B-Instruct', servedModelName: ['llama3'] });
+  });
+
   it('maps fault flags and engine knobs', () => {
     const o = parseArgs([
       '--served-model-name',

@@ -36,6 +36,7 @@ export function parseArgs(argv: readonly string[]): SimulatorOptions {
   const program = new Command('switchyard-sim')
     .description('A vLLM simulator: OpenAI-compatible API, continuous-batching engine model, vLLM metrics')
     .argument('[model...]', 'model to "serve", as in `vllm serve <model>` (a leading `serve` is skipped)')
+    .option('--model <path>', 'model to "serve" (the api_server form: --model <path>)')
     .option('--served-model-name <names...>', 'name(s) the model is served under')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0: any free port)', int, 8000)
@@ -71,7 +72,7 @@ export function parseArgs(argv: readonly string[]): SimulatorOptions {
   const positional = (program.args as string[]).filter((a) => !a.startsWith('-'));
   if (positional[0] === 'serve') positional.shift();
   const file: Partial<SimulatorOptions> = o.config ? JSON.parse(readFileSync(o.config, 'utf8')) : {};
-  const model = positional[0] ?? file.model;
+  const model = positional[0] ?? o.model ?? file.model;
   const served = o.servedModelName ?? file.servedModelName ?? model;
   if (!served) throw new Error('--served-model-name (or a positional model) is required');
 
