@@ -156,6 +156,23 @@ describe('POST /v1/chat/completions', () => {
     expect((choice as unknown as { stop_reason: string }).stop_reason).toBe(` ${stop}`);
     expect(full.startsWith(choice.message.content!)).toBe(true);
     expect(choice.message.content).not.toContain(` ${stop}`);
+    // Streamed, the same cut; text that might begin the stop string is held back, never sent.
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      messages,
+      max_tokens: 30,
+      seed: 3,
+      stop: [` ${stop}`],
+      stream: true,
+    });
+    const deltas: string[] = [];
+    let finish: string | null | undefined;
+    for await (const c of stream) {
+      deltas.push(c.choices[0]?.delta.content ?? '');
+      finish = c.choices[0]?.finish_reason ?? finish;
+    }
+    expect(deltas.join('')).toBe(choice.message.content);
+    expect(finish).toBe('stop');
   });
 
   it('rejects max_tokens beyond the context window with vLLM’s 400', async () => {

@@ -8,6 +8,7 @@ import type { Usage } from '@switchyard/api';
 import type { FinishReason, Sequence } from '../engine/sequence.ts';
 import { greedySeed, outputSeed, TextGenerator } from '../text/generator.ts';
 import { hashPromptBlocks } from '../text/hash.ts';
+import { ReplyText } from '../text/reply.ts';
 import type { SimContext } from './context.ts';
 import { SimHttpError, sendJson } from './respond.ts';
 
@@ -89,10 +90,9 @@ export function runGeneration(
   const maxTokens = capped ? gen.maxTokens! : Math.min(room, natural);
   const reasonAtMax = capped || natural > room ? 'length' : 'stop';
   const stops = gen.stop.filter((s) => s.length > 0);
+  const reply = stops.length > 0 ? new ReplyText(stops, gen.stream) : null;
   const hangAfter = gen.stream ? ctx.faults.hangAfterTokens : Number.POSITIVE_INFINITY;
   let body = '';
-  let emitted = 0;
-  let stopReason: string | null = null;
   let hung = false;
   let prevTokenMs = Number.NaN;
 
@@ -124,24 +124,12 @@ export function runGeneration(
         ctx.metrics.observeToken(s, prevTokenMs);
         prevTokenMs = s.times.lastTokenMs;
         const tok = text.next();
-        let piece = tok.text;
-        let stopped = false;
-        if (stops.length > 0) {
-          const from = Math.max(0, body.length - 64);
-          body += tok.text;
-          for (const stop of stops) {
-            const at = body.indexOf(stop, from);
-            if (at >= 0) {
-              piece = body.slice(emitted, at);
-              body = body.slice(0, at);
-              stopReason = stop;
-              stopped = true;
-              break;
-            }
-          }
-        } else if (!gen.stream) body += tok.text;
-        emitted = body.length;
-        if (!gen.stream) return stopped;
+        const step = reply ? reply.push(tok.text) : null;
+        const stopped = step?.stopped === true;
+        if (!gen.stream) {
+          if (!reply) body += tok.text;
+          return stopped;
+        }
         if (s.outputTokens > hangAfter) {
           hung = true;
           ctx.engine.abort(s);
@@ -150,7 +138,12 @@ export function runGeneration(
         let chunk: string;
         if (stopped || s.outputTokens >= maxTokens) {
           const reason = stopped ? 'stop' : gen.ignoreEos ? 'length' : reasonAtMax;
-          chunk = format.closing(stopped ? JSON.stringify(piece) : tok.json, reason, stopReason);
+          const last = step ? JSON.stringify(step.emit + reply!.flush()) : tok.json;
+          chunk = format.closing(last, reason, reply?.stopReason ?? null);
+        } else if (step) {
+          // Text held back while it might start a stop string: vLLM sends no empty deltas.
+          if (step.emit === '') return false;
+          chunk = format.tokenPrefix + JSON.stringify(step.emit) + format.tokenSuffix;
         } else chunk = format.tokenPrefix + tok.json + format.tokenSuffix;
         res.write(live ? withUsage(chunk, gen.promptIds.length, s.outputTokens) : chunk);
         return stopped;
@@ -176,7 +169,11 @@ export function runGeneration(
           return;
         }
         if (!gen.stream) {
-          sendJson(res, 200, format.body(body, reason, stopReason, usage(s)));
+          sendJson(
+            res,
+            200,
+            format.body(reply ? reply.text : body, reason, reply?.stopReason ?? null, usage(s)),
+          );
           return;
         }
         if (gen.includeUsage) res.write(format.usageChunk(usage(s)));
