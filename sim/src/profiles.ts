@@ -78,7 +78,7 @@ export const PROFILES: Readonly<Record<ProfileName, Readonly<EngineConfig>>> = {
     enablePrefixCaching: true,
     decodeCurve: [
       [1, 13],
-      [8, 15.8],
+      [8, 14.5],
       [16, 19],
       [64, 34],
       [256, 110],
