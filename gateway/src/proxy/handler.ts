@@ -190,7 +190,8 @@ async function handle(c: Context<GatewayEnv>, name: OperationName, exchange: Exc
       send: attempt,
       status: (a) => a.response.statusCode,
       discard: (a) => {
-        a.response.body.destroy();
+        a.response.body.on('error', () => {}); // a drained 503 body has nothing left to report
+        a.response.body.resume();
         a.release(a.response.statusCode, `status_${a.response.statusCode}`);
       },
       outliers: control.outliers,
