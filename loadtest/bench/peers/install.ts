@@ -5,7 +5,7 @@
  * so the benchmark can report it.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -54,6 +54,10 @@ async function ensureVersion(pkg: PeerPackage, version: string, cacheDir: string
   const marker = join(dir, '.installed');
   const logFile = join(cacheDir, `${pkg.name}-${version}.install.log`);
   if (existsSync(marker)) return { name: pkg.name, status: 'installed', dir, version, logFile };
+  // A version that failed here once fails again (its pins do not resolve): remove the folder to retry.
+  const failed = join(dir, '.failed');
+  if (existsSync(failed))
+    return { name: pkg.name, status: 'failed', reason: readFileSync(failed, 'utf8'), logFile };
   const spec = pkg.registry === 'npm' ? `${pkg.package}@${version}` : `${pkg.package}==${version}`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -80,6 +84,8 @@ async function ensureVersion(pkg: PeerPackage, version: string, cacheDir: string
     log.push(e.stdout ?? '', e.stderr ?? '', e.message);
     writeFileSync(logFile, log.join('\n'));
     const last = (e.stderr ?? e.message).trim().split('\n').filter(Boolean).at(-1) ?? e.message;
-    return { name: pkg.name, status: 'failed', reason: last.slice(0, 300), logFile };
+    const reason = last.slice(0, 300);
+    writeFileSync(failed, reason);
+    return { name: pkg.name, status: 'failed', reason, logFile };
   }
 }
