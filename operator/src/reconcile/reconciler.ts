@@ -1,0 +1,110 @@
+/**
+ * One reconcile of one ModelDeployment: read it fresh, observe, plan, apply, write status, record
+ * events. Errors become a `Degraded` condition with reason `ReconcileError` (and a retry with backoff)
+ * in this one place.
+ */
+import {
+  ConditionReason,
+  ConditionType,
+  type ModelDeployment,
+  type ModelDeploymentStatus,
+  parseModelDeploymentSpec,
+  setCondition,
+} from '@switchyard/api';
+import type { Analyzer } from '../analysis/run-analysis.ts';
+import type { KubeApi } from '../k8s/kube-api.ts';
+import { type Deployment, type KubeObject, Resources } from '../k8s/objects.ts';
+import type { VersionSource } from '../versions/version-source.ts';
+import { applyActions } from './apply.ts';
+import { recordEvents } from './events.ts';
+import { observe } from './observe.ts';
+import { planBlueGreen } from './plan.ts';
+
+/** Everything a reconcile needs. */
+export interface ReconcilerDeps {
+  kube: KubeApi;
+  versions: VersionSource;
+  analyze: Analyzer;
+  deploymentsOf(namespace: string, name: string): Deployment[];
+  now?: () => Date;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** What a reconcile asks of the queue. */
+export interface ReconcileOutcome {
+  requeueAfterMs?: number;
+}
+
+/** A status merge patch: changed fields, and null for fields that went away. */
+export function statusPatch(
+  before: ModelDeploymentStatus,
+  after: ModelDeploymentStatus,
+): Record<string, unknown> | undefined {
+  const patch: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)]) as Set<
+    keyof ModelDeploymentStatus
+  >) {
+    const next = after[key];
+    if (JSON.stringify(before[key]) !== JSON.stringify(next)) patch[key] = next ?? null;
+  }
+  return Object.keys(patch).length ? patch : undefined;
+}
+
+/** Reconciles the ModelDeployment at `namespace/name`. */
+export async function reconcileModelDeployment(deps: ReconcilerDeps, key: string): Promise<ReconcileOutcome> {
+  const [namespace = 'default', name = ''] = key.split('/');
+  const now = deps.now ?? (() => new Date());
+  const ref = { ...Resources.modelDeployments, namespace, name };
+  const md = await deps.kube.get<ModelDeployment & KubeObject>(ref);
+  if (!md) return {};
+  const before = md.status ?? {};
+  let spec: ReturnType<typeof parseModelDeploymentSpec>;
+  try {
+    spec = parseModelDeploymentSpec(md.spec);
+  } catch (error) {
+    const conditions = setCondition(before.conditions, {
+      type: ConditionType.degraded,
+      status: 'True',
+      reason: ConditionReason.reconcileError,
+      message: `invalid spec: ${(error as Error).message.slice(0, 500)}`,
+      lastTransitionTime: now().toISOString(),
+    });
+    await deps.kube.patch(ref, { status: { conditions } }, { subresource: 'status' });
+    return {};
+  }
+  try {
+    const observed = await observe({ ...deps, now }, md, spec);
+    const plan = planBlueGreen(observed);
+    const analysis = await applyActions(deps, md, spec, plan.actions);
+    const status = analysis ? { ...plan.status, lastAnalysis: analysis } : plan.status;
+    const patch = statusPatch(before, status);
+    const removed = plan.actions.some((a) => a.type === 'removeFinalizer');
+    if (patch && !removed) await deps.kube.patch(ref, { status: patch }, { subresource: 'status' });
+    await recordEvents(deps.kube, md, plan.events, observed.now, (error) =>
+      deps.log?.('event not recorded', { error: String(error) }),
+    );
+    if (plan.actions.length || plan.events.length) {
+      deps.log?.('reconciled', {
+        key,
+        actions: plan.actions.map((a) => a.type),
+        active: status.activeRevision,
+      });
+    }
+    return analysis
+      ? { requeueAfterMs: 0 }
+      : plan.requeueAfterMs !== undefined
+        ? { requeueAfterMs: plan.requeueAfterMs }
+        : {};
+  } catch (error) {
+    const message = (error as Error).message ?? String(error);
+    const conditions = setCondition(before.conditions, {
+      type: ConditionType.degraded,
+      status: 'True',
+      reason: ConditionReason.reconcileError,
+      message: message.slice(0, 500),
+      lastTransitionTime: now().toISOString(),
+    });
+    await deps.kube.patch(ref, { status: { conditions } }, { subresource: 'status' }).catch(() => {});
+    throw error;
+  }
+}
