@@ -69,6 +69,20 @@ export const gatewayConfigSchema = z.strictObject({
     .prefault({}),
   /** Static endpoints (local runs; Kubernetes discovery replaces them in a cluster). */
   endpoints: z.array(staticEndpointSchema).default([]),
+  /** Kubernetes discovery: ready pods of each ModelDeployment's active revision (static endpoints stay). */
+  discovery: z
+    .strictObject({
+      kubernetes: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          /** kubeconfig file; absent: in-cluster credentials (or the default kubeconfig). */
+          kubeconfig: z.string().min(1).optional(),
+          /** Watch one namespace; absent: all namespaces the gateway may read. */
+          namespace: z.string().min(1).optional(),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   logging: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
