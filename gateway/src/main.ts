@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, type GatewayConfig, loadConfig, parseConfig } from './config.ts';
+import { startKubernetesDiscovery } from './discovery/kubernetes.ts';
 import { startGateway } from './gateway.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { startTracing } from './telemetry/tracing.ts';
@@ -54,6 +55,17 @@ async function main(): Promise<void> {
     ? startTracing(config.telemetry.otlpEndpoint, config.telemetry.serviceName)
     : undefined;
   const gateway = await startGateway(config, { logger });
+  const kube = config.discovery.kubernetes;
+  const discovery = kube.enabled
+    ? startKubernetesDiscovery({
+        table: gateway.endpoints,
+        staticEndpoints: config.endpoints,
+        ...(kube.kubeconfig ? { kubeconfig: kube.kubeconfig } : {}),
+        ...(kube.namespace ? { namespace: kube.namespace } : {}),
+        log: (message, fields) => logger.info(fields ?? {}, message),
+      })
+    : undefined;
+  await discovery?.synced;
 
   if (config.auth.mode === 'disabled') {
     logger.warn({ host: config.server.host }, 'API keys are not required (local mode, loopback only)');
@@ -83,6 +95,7 @@ async function main(): Promise<void> {
     if (stopping) process.exit(1);
     stopping = true;
     logger.info({ signal }, 'draining');
+    discovery?.stop();
     const { drained } = await gateway.shutdown();
     await Promise.all(fleet.map((sim) => sim.close()));
     await stopTracing?.();
