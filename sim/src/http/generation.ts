@@ -76,9 +76,10 @@ export function runGeneration(
 ): void {
   checkContextWindow(ctx.config.maxModelLen, gen.promptIds.length, gen.maxTokens);
   const arrivalWallMs = Date.now();
+  // A named seed or greedy sampling makes the reply reproducible; otherwise the simulator's own sequence.
   const seed =
     gen.seed !== null
-      ? outputSeed(gen.promptIds, gen.seed, ctx.nextSeed)
+      ? outputSeed(gen.promptIds, gen.seed)
       : gen.temperature === 0
         ? greedySeed(gen.promptIds)
         : ctx.nextSeed();

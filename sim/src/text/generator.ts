@@ -36,15 +36,10 @@ const SPACED: readonly OutputToken[] = [
 const LEADING: readonly OutputToken[] = WORDS.map((w) => makeToken(w[0]!.toUpperCase() + w.slice(1)));
 
 /**
- * The seed a request's output is drawn from: the request's `seed` mixed with its prompt, or the prompt
- * alone when sampling is greedy (`temperature: 0`), or the simulator's own sequence otherwise.
+ * The seed a request's output is drawn from when it names one: the request's `seed` mixed with its
+ * prompt (same seed and prompt, same reply; same seed, other prompt, other reply).
  */
-export function outputSeed(
-  promptIds: readonly number[],
-  seed: number | null | undefined,
-  fallback: () => number,
-) {
-  if (seed === null || seed === undefined) return fallback();
+export function outputSeed(promptIds: readonly number[], seed: number): number {
   let h = fnv1a(String(seed));
   for (let i = 0; i < promptIds.length; i++) h = Math.imul(h ^ promptIds[i]!, 0x01000193) >>> 0;
   return h;
