@@ -11,6 +11,7 @@ import { type Clock, realClock } from '../pacing/clock.ts';
 import { runClosedLoop } from '../pacing/closed-loop.ts';
 import { runOpenLoop } from '../pacing/open-loop.ts';
 import { seededRandom } from '../pacing/random.ts';
+import { runStagedLoop } from '../pacing/staged-loop.ts';
 import { promptMixWorkload, sharedPrefixWorkload, type WorkItem } from '../workload/workload.ts';
 import { RunCollector } from './collector.ts';
 import type { Sampler } from './sampler.ts';
@@ -125,6 +126,8 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRun> {
     const p = scenario.pattern;
     if (p.type === 'closed') {
       await runClosedLoop({ ...common, users: p.users, spawnRatePerSecond: p.spawnRatePerSecond }, send);
+    } else if (p.type === 'staged') {
+      await runStagedLoop({ ...common, stages: p.stages, spawnRatePerSecond: p.spawnRatePerSecond }, send);
     } else {
       const stats = await runOpenLoop(
         { ...common, ratePerSecond: p.ratePerSecond, maxInFlight: p.maxInFlight, random },

@@ -3,10 +3,13 @@
  * open-loop Poisson run and the shared-prefix workload. Durations and sizes can be overridden per run.
  */
 
+import type { Stage } from '../pacing/staged-loop.ts';
+
 /** How requests are offered. */
 export type LoadPattern =
   | { type: 'closed'; users: number; spawnRatePerSecond: number; thinkTimeMs?: number }
-  | { type: 'open'; ratePerSecond: number; maxInFlight?: number };
+  | { type: 'open'; ratePerSecond: number; maxInFlight?: number }
+  | { type: 'staged'; stages: Stage[]; spawnRatePerSecond: number };
 
 /** Which requests are sent. */
 export type WorkloadName = 'mix' | 'shared-prefix';
@@ -63,6 +66,24 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     workload: 'mix',
     durationMs: 60_000,
   },
+  ramp: {
+    name: 'ramp',
+    description: 'closed loop from 1 user to 100 (stress) and back to 0',
+    pattern: {
+      type: 'staged',
+      spawnRatePerSecond: 20,
+      stages: [
+        { users: 1, durationMs: 10_000 },
+        { users: 10, durationMs: 10_000 },
+        { users: 25, durationMs: 10_000 },
+        { users: 50, durationMs: 10_000 },
+        { users: 100, durationMs: 20_000 },
+        { users: 10, durationMs: 10_000 },
+      ],
+    },
+    workload: 'mix',
+    durationMs: 70_000,
+  },
   'shared-prefix': {
     name: 'shared-prefix',
     description: '32 tenants with ~2,000-token system prompts, Poisson arrivals at 5/s',
@@ -98,8 +119,15 @@ export function resolveScenario(name: string, overrides: ScenarioOverrides = {})
       users: positive('users', overrides.users) ?? pattern.users,
       spawnRatePerSecond: positive('spawn-rate', overrides.spawnRate) ?? pattern.spawnRatePerSecond,
     };
-  } else {
+  } else if (pattern.type === 'open') {
     pattern = { ...pattern, ratePerSecond: positive('rate', overrides.rate) ?? pattern.ratePerSecond };
+  } else if (duration !== undefined) {
+    // A ramp keeps its shape: every stage is stretched or shrunk by the same factor.
+    const factor = (duration * 1000) / base.durationMs;
+    pattern = {
+      ...pattern,
+      stages: pattern.stages.map((s) => ({ ...s, durationMs: s.durationMs * factor })),
+    };
   }
   return {
     ...base,
@@ -115,7 +143,9 @@ export function describePattern(s: Scenario): string {
   const load =
     p.type === 'closed'
       ? `closed loop, ${p.users} users spawned at ${p.spawnRatePerSecond}/s`
-      : `open loop, Poisson arrivals at ${p.ratePerSecond}/s`;
+      : p.type === 'open'
+        ? `open loop, Poisson arrivals at ${p.ratePerSecond}/s`
+        : `closed loop in stages of ${p.stages.map((st) => `${st.users} users for ${st.durationMs / 1000} s`).join(', ')}`;
   const work =
     s.workload === 'mix'
       ? 'prompt mix short 50 % / medium 35 % / long 15 %'
