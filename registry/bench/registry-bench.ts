@@ -2,7 +2,7 @@
 // against versitygw + DynamoDB Local on loopback, against a plain SDK upload and download of the same
 // bytes without any hashing. Prints times, the ratio (goal ≤ 1.15) and peak RSS per phase (flat memory).
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -50,8 +50,16 @@ function modelFiles(size: number) {
   return [...small, ...shardFiles];
 }
 
-/** Runs `fn`, returning its wall time and the peak RSS sampled every 20 ms while it ran. */
-async function measure(fn: () => Promise<unknown>): Promise<{ seconds: number; peakRss: number }> {
+interface Measurement {
+  seconds: number;
+  /** Client CPU (user + system) seconds: less noisy than wall time on a shared machine. */
+  cpuSeconds: number;
+  peakRss: number;
+}
+
+/** Runs `fn`, returning its wall time, client CPU time and the peak RSS sampled every 20 ms while it ran. */
+async function measure(fn: () => Promise<unknown>): Promise<Measurement> {
+  const cpu = process.cpuUsage();
   let peakRss = process.memoryUsage.rss();
   const timer = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
@@ -62,17 +70,16 @@ async function measure(fn: () => Promise<unknown>): Promise<{ seconds: number; p
   } finally {
     clearInterval(timer);
   }
+  const used = process.cpuUsage(cpu);
   return {
     seconds: (performance.now() - started) / 1000,
+    cpuSeconds: (used.user + used.system) / 1e6,
     peakRss: Math.max(peakRss, process.memoryUsage.rss()),
   };
 }
 
 type Phase = 'upload' | 'download';
-const results: Record<
-  Phase,
-  { plain: { seconds: number; peakRss: number }[]; registry: { seconds: number; peakRss: number }[] }
-> = {
+const results: Record<Phase, { plain: Measurement[]; registry: Measurement[] }> = {
   upload: { plain: [], registry: [] },
   download: { plain: [], registry: [] },
 };
@@ -134,7 +141,8 @@ try {
   await rm(scratch, { recursive: true, force: true });
 }
 
-const best = (xs: { seconds: number }[]) => Math.min(...xs.map((x) => x.seconds));
+const best = (xs: Measurement[]) => Math.min(...xs.map((x) => x.seconds));
+const bestCpu = (xs: Measurement[]) => Math.min(...xs.map((x) => x.cpuSeconds));
 const peak = (xs: { peakRss: number }[]) => Math.max(...xs.map((x) => x.peakRss));
 const rate = (seconds: number) => `${formatBytes(totalBytes / seconds)}/s`;
 const rows = (['upload', 'download'] as const).map((phase) => {
@@ -146,6 +154,7 @@ const rows = (['upload', 'download'] as const).map((phase) => {
     `${plain.toFixed(2)} s (${rate(plain)})`,
     `${registry.toFixed(2)} s (${rate(registry)})`,
     `${((registry / plain - 1) * 100).toFixed(1)} %`,
+    `${bestCpu(r.plain).toFixed(2)} s / ${bestCpu(r.registry).toFixed(2)} s`,
     formatBytes(peak(r.plain)),
     formatBytes(peak(r.registry)),
   ];
@@ -159,10 +168,14 @@ process.stdout.write(
         'PLAIN SDK (no hashing)',
         'REGISTRY (SHA-256)',
         'EXTRA TIME',
+        'CLIENT CPU PLAIN / REGISTRY',
         'PEAK RSS PLAIN',
         'PEAK RSS REGISTRY',
       ],
       rows,
     ) +
-    '\ngoal: extra time ≤ 15 %; peak RSS independent of model size (streaming, no whole-file buffers)\n',
+    `\nload average during the run: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${cpus().length} cores\n` +
+    'goal: extra time ≤ 15 %; peak RSS independent of model size (streaming, no whole-file buffers)\n',
 );

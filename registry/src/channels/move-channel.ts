@@ -167,8 +167,10 @@ async function commitMove(ctx: RegistryContext, move: ChannelMove, current: Chan
             ConditionCheck: {
               TableName: ctx.table,
               Key: versionKey(move.model, move.toVersion),
-              ConditionExpression: 'attribute_exists(pk) AND deprecated <> :true',
-              ExpressionAttributeValues: { ':true': true },
+              // A comparison with a missing attribute is false in DynamoDB, hence the explicit not-exists.
+              ConditionExpression:
+                'attribute_exists(pk) AND (attribute_not_exists(deprecated) OR deprecated = :false)',
+              ExpressionAttributeValues: { ':false': false },
             },
           },
         ],

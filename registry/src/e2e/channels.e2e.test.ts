@@ -124,27 +124,52 @@ describe('promote and rollback', () => {
 });
 
 describe('concurrent promotes', () => {
+  /**
+   * Holds every TransactWriteItems call until `parties` of them have arrived, so both promotes have read the
+   * same revision and really send their transactions to DynamoDB Local at the same time.
+   */
+  function synchronizeTransactions(context: RegistryContext, parties: number) {
+    let arrived = 0;
+    let release!: () => void;
+    const allArrived = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    context.clients.dynamodb.middlewareStack.add(
+      (next, info) => async (args) => {
+        if (info.commandName === 'TransactWriteItemsCommand') {
+          arrived++;
+          if (arrived === parties) release();
+          await allArrived;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'testBarrier' },
+    );
+  }
+
   it.each([
     ['an existing channel', 'race'],
     ['a channel promoted for the first time', 'fresh'],
   ])('on %s yield exactly one winner and a clear conflict for the other', async (_name, model) => {
     if (model === 'race') await promote(ctx, { model, version: 'v1', channel: 'production', actor });
-    let conflicts = 0;
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < 3; round++) {
       const channel = model === 'race' ? 'production' : `fresh-${round}`;
       const before = (await getChannel(ctx, model, channel))?.revision ?? 0;
+      const racing = contextFor(servers, { bucket: 'models', table: 'registry' });
+      synchronizeTransactions(racing, 2);
       const results = await Promise.allSettled([
-        promote(ctx, { model, version: 'v2', channel, actor: 'alice' }),
-        promote(ctx, { model, version: 'v3', channel, actor: 'bob' }),
+        promote(racing, { model, version: 'v2', channel, actor: 'alice' }),
+        promote(racing, { model, version: 'v3', channel, actor: 'bob' }),
       ]);
+      racing.clients.destroy();
       const winners = results.filter((r) => r.status === 'fulfilled');
       const losers = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-      // Sequential success is possible when one finishes before the other reads; then both moved in turn.
-      if (winners.length === 2) continue;
       expect(winners).toHaveLength(1);
-      conflicts++;
       expect(losers[0]!.reason).toBeInstanceOf(RegistryError);
       expect((losers[0]!.reason as RegistryError).kind).toBe('conflict');
+      expect((losers[0]!.reason as RegistryError).message).toMatch(
+        new RegExp(`^channel ${channel} of ${model} was moved concurrently`),
+      );
       const after = await getChannel(ctx, model, channel);
       expect(after!.revision).toBe(before + 1);
       const audit = await listAudit(ctx, model, channel);
@@ -152,7 +177,6 @@ describe('concurrent promotes', () => {
       expect(audit[0]!.toVersion).toBe(after!.version);
       if (model === 'race') await promote(ctx, { model, version: 'v1', channel, actor }); // reset for next round
     }
-    expect(conflicts).toBeGreaterThan(0);
   });
 });
 
