@@ -11,6 +11,7 @@ import { hashPromptBlocks } from '../text/hash.ts';
 import { ReplyText } from '../text/reply.ts';
 import type { SimContext } from './context.ts';
 import { SimHttpError, sendJson } from './respond.ts';
+import { openEventStream } from './sse.ts';
 
 /** The wire format of one endpoint. */
 export interface GenerationFormat {
@@ -105,10 +106,9 @@ export function runGeneration(
   });
 
   const live = gen.stream && gen.includeUsage && gen.continuousUsage;
-  if (gen.stream) {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-    if (format.opening) res.write(live ? withUsage(format.opening, gen.promptIds.length, 0) : format.opening);
-  }
+  const write = gen.stream ? openEventStream(req, res) : null;
+  if (write && format.opening)
+    write(live ? withUsage(format.opening, gen.promptIds.length, 0) : format.opening);
 
   const seq = ctx.engine.submit(
     {
@@ -146,7 +146,7 @@ export function runGeneration(
           if (step.emit === '') return false;
           chunk = format.tokenPrefix + JSON.stringify(step.emit) + format.tokenSuffix;
         } else chunk = format.tokenPrefix + tok.json + format.tokenSuffix;
-        res.write(live ? withUsage(chunk, gen.promptIds.length, s.outputTokens) : chunk);
+        write!(live ? withUsage(chunk, gen.promptIds.length, s.outputTokens) : chunk);
         return stopped;
       },
       onFinish(s, reason) {
@@ -177,7 +177,7 @@ export function runGeneration(
           );
           return;
         }
-        if (gen.includeUsage) res.write(format.usageChunk(usage(s)));
+        if (gen.includeUsage) write!(format.usageChunk(usage(s)));
         res.end('data: [DONE]\n\n');
       },
     },
