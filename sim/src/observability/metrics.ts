@@ -25,6 +25,21 @@ type Observer = { observe(value: number): void };
 
 /** vLLM's cache-configuration info metric (not in `VllmMetric`: it carries config, not load). */
 const CACHE_CONFIG_INFO = 'vllm:cache_config_info';
+/** Further vLLM request histograms its Grafana dashboard plots (names as vLLM's, not in `VllmMetric`). */
+const REQUEST_PROMPT_TOKENS = 'vllm:request_prompt_tokens';
+const REQUEST_GENERATION_TOKENS = 'vllm:request_generation_tokens';
+const REQUEST_INFERENCE_TIME = 'vllm:request_inference_time_seconds';
+
+/** vLLM's 1-2-5 buckets up to the context window, for token-count histograms. */
+function buckets125(max: number): number[] {
+  const out: number[] = [];
+  for (let exp = 1; ; exp *= 10) {
+    for (const m of [1, 2, 5]) {
+      if (m * exp > max) return out;
+      out.push(m * exp);
+    }
+  }
+}
 
 /** The simulator's metrics for one served model. */
 export class SimMetrics {
@@ -36,6 +51,9 @@ export class SimMetrics {
   readonly #queue: Observer;
   readonly #prefill: Observer;
   readonly #decode: Observer;
+  readonly #inference: Observer;
+  readonly #promptTokens: Observer;
+  readonly #generationTokens: Observer;
   readonly #success: Counter<'model_name' | 'engine' | 'finished_reason'>;
   readonly #labels: { model_name: string; engine: string };
 
@@ -168,6 +186,22 @@ export class SimMetrics {
       'Histogram of time spent in DECODE phase for request.',
       REQUEST_LATENCY_BUCKETS,
     );
+    this.#inference = histogram(
+      REQUEST_INFERENCE_TIME,
+      'Histogram of time spent in RUNNING phase for request.',
+      REQUEST_LATENCY_BUCKETS,
+    );
+    const tokenBuckets = buckets125(c.maxModelLen);
+    this.#promptTokens = histogram(
+      REQUEST_PROMPT_TOKENS,
+      'Number of prefill tokens processed.',
+      tokenBuckets,
+    );
+    this.#generationTokens = histogram(
+      REQUEST_GENERATION_TOKENS,
+      'Number of generation tokens processed.',
+      tokenBuckets,
+    );
   }
 
   /** Records one produced token; `prevTokenMs` is the previous token's time (NaN for the first). */
@@ -186,6 +220,9 @@ export class SimMetrics {
     this.#queue.observe(Math.max(0, t.scheduledMs - t.queuedMs) / 1000);
     this.#prefill.observe((t.firstTokenMs - t.scheduledMs) / 1000);
     this.#decode.observe((t.lastTokenMs - t.firstTokenMs) / 1000);
+    this.#inference.observe((t.finishedMs - t.scheduledMs) / 1000);
+    this.#promptTokens.observe(seq.spec.promptTokens);
+    this.#generationTokens.observe(seq.outputTokens);
     if (seq.outputTokens > 1)
       this.#tpot.observe((t.lastTokenMs - t.firstTokenMs) / 1000 / (seq.outputTokens - 1));
   }

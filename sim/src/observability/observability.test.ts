@@ -55,6 +55,9 @@ describe('/metrics', () => {
     expect(sample(text, `${VllmMetric.interTokenLatencySeconds}_count`)).toBe(14);
     expect(sample(text, `${VllmMetric.e2eRequestLatencySeconds}_count`)).toBe(2);
     expect(sample(text, `${VllmMetric.requestQueueTimeSeconds}_count`)).toBe(2);
+    expect(sample(text, 'vllm:request_generation_tokens_sum')).toBe(16);
+    expect(sample(text, 'vllm:request_prompt_tokens_bucket', 'le="5"')).toBe(2);
+    expect(sample(text, 'vllm:request_inference_time_seconds_count')).toBe(2);
     expect(sample(text, VllmMetric.prefixCacheQueriesTotal)).toBe(10);
     expect(sample(text, VllmMetric.kvCacheUsagePerc)).toBe(0);
     expect(text).toContain(`${VllmMetric.timeToFirstTokenSeconds}_bucket{le="0.001",${labels}}`);
