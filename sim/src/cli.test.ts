@@ -88,6 +88,13 @@ describe('parseArgs', () => {
     });
   });
 
+  it('listens on loopback by default, and on every interface inside a Kubernetes pod (as vLLM)', () => {
+    expect(parseArgs(['--served-model-name', 'm'], {}).host).toBe('127.0.0.1');
+    expect(parseArgs(['--served-model-name', 'm'], { KUBERNETES_SERVICE_HOST: '10.0.0.1' }).host).toBe(
+      '0.0.0.0',
+    );
+  });
+
   it('requires a model name', () => {
     expect(() => parseArgs(['--port', '1'])).toThrow('--served-model-name');
   });

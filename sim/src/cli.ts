@@ -31,14 +31,23 @@ export function parseDecodeCurve(value: string): DecodeCurve {
   });
 }
 
-/** Parses argv (without node and script) into simulator options; throws on bad flags. */
-export function parseArgs(argv: readonly string[]): SimulatorOptions {
+/**
+ * Parses argv (without node and script) into simulator options; throws on bad flags. The default
+ * host is loopback, except inside a Kubernetes pod (`KUBERNETES_SERVICE_HOST` set), where it is
+ * every interface as vLLM's is, so a manifest written for vLLM without `--host` still works.
+ */
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SimulatorOptions {
+  const defaultHost = env.KUBERNETES_SERVICE_HOST ? '0.0.0.0' : '127.0.0.1';
   const program = new Command('switchyard-sim')
     .description('A vLLM simulator: OpenAI-compatible API, continuous-batching engine model, vLLM metrics')
     .argument('[model...]', 'model to "serve", as in `vllm serve <model>` (a leading `serve` is skipped)')
     .option('--model <path>', 'model to "serve" (the api_server form: --model <path>)')
     .option('--served-model-name <names...>', 'name(s) the model is served under')
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option(
+      '--host <host>',
+      'interface to listen on (default loopback; all interfaces in a pod)',
+      defaultHost,
+    )
     .option('--port <port>', 'port (0: any free port)', int, 8000)
     .option('--profile <name>', `engine profile (${PROFILE_NAMES.join(', ')})`, 'mistral-7b-h100')
     .option('--time-scale <x>', 'simulated seconds per wall second', num, 1)
