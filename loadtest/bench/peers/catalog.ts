@@ -194,12 +194,12 @@ export const PATHS: readonly PathDefinition[] = [
   },
   {
     name: 'litellm',
-    // 1.109.1 pins a certifi newer than the registry holds here; the next ones are tried in order.
+    // 1.106-1.109 require certifi>=2026.10.19, newer than the registry serves here; 1.100.5 resolves.
     package: {
       name: 'litellm',
       registry: 'pypi',
       package: 'litellm[proxy]',
-      versions: ['1.109.1', '1.108.11', '1.106.10'],
+      versions: ['1.100.5', '1.109.1'],
     },
     start: startLitellm,
   },

@@ -56,6 +56,8 @@ export class RunCollector {
   promptTokens = 0;
   completionTokens = 0;
   lastEndMs = 0;
+  /** The earliest-started request that ended (the one a scale-from-zero run holds). */
+  first: RequestResult | undefined;
   readonly #buckets = new Map<number, Bucket>();
 
   constructor(intervalMs = 1000) {
@@ -79,6 +81,7 @@ export class RunCollector {
       return;
     }
     this.completed++;
+    if (!this.first || r.startMs < this.first.startMs) this.first = r;
     this.lastEndMs = Math.max(this.lastEndMs, endMs);
     const status = r.status === 0 ? 'network' : String(r.status);
     this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
