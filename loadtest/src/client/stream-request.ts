@@ -89,7 +89,13 @@ export async function sendStreamingRequest(
         result.completionTokens = chunk.usage.completion_tokens;
       }
     }
-    result.ok = true;
+    // An abort can end the SDK's stream quietly instead of throwing: a cut-short answer is not a success.
+    if (options.signal?.aborted) {
+      result.cancelled = true;
+      result.error = 'cancelled';
+    } else {
+      result.ok = true;
+    }
   } catch (error) {
     if (options.signal?.aborted || error instanceof OpenAI.APIUserAbortError) {
       result.cancelled = true;
