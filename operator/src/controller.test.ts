@@ -178,8 +178,14 @@ describe('controller', () => {
     expect(
       fake.get<{ spec: { replicas: number } }>(`${DEPLOYMENTS}/${status.abortedRevision}`)!.spec.replicas,
     ).toBe(0);
-    const events = fake.list<{ reason: string; type: string }>('/api/v1/namespaces/team-a/events');
-    expect(events).toContainEqual(expect.objectContaining({ reason: 'AnalysisFailed', type: 'Warning' }));
+    const warning = await waitFor(
+      () =>
+        fake
+          .list<{ reason: string; type: string }>('/api/v1/namespaces/team-a/events')
+          .find((e) => e.reason === 'AnalysisFailed'),
+      { what: 'warning event' },
+    );
+    expect(warning.type).toBe('Warning');
   });
 
   it('resumes a rollout after the operator is killed between steps', async () => {
