@@ -57,7 +57,11 @@ async function withGateway(config: Partial<GatewayConfigInput>, fn: (g: TestGate
 describe('rate limits at the gateway', () => {
   it('sends OpenAI x-ratelimit headers and a 429 rate_limit_exceeded body with retry-after', async () => {
     await withGateway(
-      { rateLimits: { rules: [{ name: 'per-key', by: ['apiKey'], requestsPerMinute: 2, tokensPerMinute: 10_000 }] } },
+      {
+        rateLimits: {
+          rules: [{ name: 'per-key', by: ['apiKey'], requestsPerMinute: 2, tokensPerMinute: 10_000 }],
+        },
+      },
       async (gateway) => {
         const ok = await post(gateway, chat());
         expect(ok.status).toBe(200);
@@ -77,76 +81,90 @@ describe('rate limits at the gateway', () => {
         expect(body.error).toMatchObject({ type: 'requests', param: null, code: 'rate_limit_exceeded' });
         expect(body.error.message).toMatch(/^Rate limit reached for requests per min \(RPM\) on per-key/);
         const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
-        expect(metrics).toMatch(/llm_rate_limited_total\{model="test-model",tenant="default",rule="per-key",kind="requests"\} 1/);
+        expect(metrics).toMatch(
+          /llm_rate_limited_total\{model="test-model",tenant="default",rule="per-key",kind="requests"\} 1/,
+        );
       },
     );
   });
 
   it('settles a finished stream against real usage (refunds what max_tokens reserved but did not use)', async () => {
-    await withGateway({ rateLimits: { rules: [{ name: 'tpm', tokensPerMinute: 1000 }] } }, async (gateway) => {
-      const first = await post(gateway, chat({ stream: true, max_tokens: 500 }));
-      expect(first.headers.get('x-ratelimit-remaining-tokens')).toBe(String(1000 - 514));
-      await first.text(); // 7 prompt + 5 completion tokens used
-      const second = await post(gateway, chat({ max_tokens: 1 }));
-      // 1000 - 12 used - 15 reserved now (refill over the few ms adds at most a token).
-      expect(Number(second.headers.get('x-ratelimit-remaining-tokens'))).toBeGreaterThanOrEqual(973);
-      await second.text();
-    });
+    await withGateway(
+      { rateLimits: { rules: [{ name: 'tpm', tokensPerMinute: 1000 }] } },
+      async (gateway) => {
+        const first = await post(gateway, chat({ stream: true, max_tokens: 500 }));
+        expect(first.headers.get('x-ratelimit-remaining-tokens')).toBe(String(1000 - 514));
+        await first.text(); // 7 prompt + 5 completion tokens used
+        const second = await post(gateway, chat({ max_tokens: 1 }));
+        // 1000 - 12 used - 15 reserved now (refill over the few ms adds at most a token).
+        expect(Number(second.headers.get('x-ratelimit-remaining-tokens'))).toBeGreaterThanOrEqual(973);
+        await second.text();
+      },
+    );
   });
 
   it('refunds reserved tokens when the client disconnects mid-stream', async () => {
-    await withGateway({ rateLimits: { rules: [{ name: 'tpm', tokensPerMinute: 1000 }] } }, async (gateway) => {
-      engine.behavior = { tokens: 50, chunkDelayMs: 20, headerDelayMs: 0 };
-      try {
-        const controller = new AbortController();
-        const res = await post(gateway, chat({ stream: true, max_tokens: 900 }), controller.signal);
-        expect(res.headers.get('x-ratelimit-remaining-tokens')).toBe(String(1000 - 914));
-        const reader = res.body!.getReader();
-        await reader.read();
-        const aborted = engine.nextAbort();
-        controller.abort();
-        await aborted;
-        await new Promise((r) => setTimeout(r, 50));
-        const after = await post(gateway, chat({ max_tokens: 1 }));
-        // Only the prompt estimate and the few streamed tokens stay charged; ~900 came back.
-        expect(Number(after.headers.get('x-ratelimit-remaining-tokens'))).toBeGreaterThan(900);
-        await after.text();
-      } finally {
-        engine.behavior = { tokens: 5, chunkDelayMs: 0, headerDelayMs: 0 };
-      }
-    });
+    await withGateway(
+      { rateLimits: { rules: [{ name: 'tpm', tokensPerMinute: 1000 }] } },
+      async (gateway) => {
+        engine.behavior = { tokens: 50, chunkDelayMs: 20, headerDelayMs: 0 };
+        try {
+          const controller = new AbortController();
+          const res = await post(gateway, chat({ stream: true, max_tokens: 900 }), controller.signal);
+          expect(res.headers.get('x-ratelimit-remaining-tokens')).toBe(String(1000 - 914));
+          const reader = res.body!.getReader();
+          await reader.read();
+          const aborted = engine.nextAbort();
+          controller.abort();
+          await aborted;
+          await new Promise((r) => setTimeout(r, 50));
+          const after = await post(gateway, chat({ max_tokens: 1 }));
+          // Only the prompt estimate and the few streamed tokens stay charged; ~900 came back.
+          expect(Number(after.headers.get('x-ratelimit-remaining-tokens'))).toBeGreaterThan(900);
+          await after.text();
+        } finally {
+          engine.behavior = { tokens: 5, chunkDelayMs: 0, headerDelayMs: 0 };
+        }
+      },
+    );
   });
 
   it.each([
     { policy: 'open' as const, status: 200 },
     { policy: 'closed' as const, status: 503 },
-  ])('keeps serving through a Redis outage when failing $policy: answers $status fast and counts it', async ({ policy, status }) => {
-    const outage = await startRedis();
-    await withGateway(
-      {
-        rateLimits: {
-          store: 'redis',
-          redis: { url: outage.url, keyPrefix: `e2e-${policy}:` },
-          failurePolicy: policy,
-          rules: [{ name: 'rpm', requestsPerMinute: 1000 }],
+  ])(
+    'keeps serving through a Redis outage when failing $policy: answers $status fast and counts it',
+    async ({ policy, status }) => {
+      const outage = await startRedis();
+      await withGateway(
+        {
+          rateLimits: {
+            store: 'redis',
+            redis: { url: outage.url, keyPrefix: `e2e-${policy}:` },
+            failurePolicy: policy,
+            rules: [{ name: 'rpm', requestsPerMinute: 1000 }],
+          },
         },
-      },
-      async (gateway) => {
-        await new Promise((r) => setTimeout(r, 100)); // let the client connect
-        expect((await post(gateway, chat())).status).toBe(200);
-        await outage.stop();
-        const started = performance.now();
-        const responses = await Promise.all(Array.from({ length: 5 }, () => post(gateway, chat())));
-        expect(performance.now() - started).toBeLessThan(2000);
-        expect(responses.map((r) => r.status)).toEqual(Array(5).fill(status));
-        if (status === 503) expect(responses[0]!.headers.get('retry-after')).toBe('1');
-        await Promise.all(responses.map((r) => r.text()));
-        const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
-        expect(metrics).toContain(`llm_rate_limit_store_failures_total{policy="${policy}"} 5`);
-        expect(gateway.logLines.filter((l) => l.includes('rate-limit store (redis) unavailable'))).toHaveLength(1);
-      },
-    );
-  }, 20_000);
+        async (gateway) => {
+          await new Promise((r) => setTimeout(r, 100)); // let the client connect
+          expect((await post(gateway, chat())).status).toBe(200);
+          await outage.stop();
+          const started = performance.now();
+          const responses = await Promise.all(Array.from({ length: 5 }, () => post(gateway, chat())));
+          expect(performance.now() - started).toBeLessThan(2000);
+          expect(responses.map((r) => r.status)).toEqual(Array(5).fill(status));
+          if (status === 503) expect(responses[0]!.headers.get('retry-after')).toBe('1');
+          await Promise.all(responses.map((r) => r.text()));
+          const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
+          expect(metrics).toContain(`llm_rate_limit_store_failures_total{policy="${policy}"} 5`);
+          expect(
+            gateway.logLines.filter((l) => l.includes('rate-limit store (redis) unavailable')),
+          ).toHaveLength(1);
+        },
+      );
+    },
+    20_000,
+  );
 });
 
 describe('limits shared through Redis by two gateway processes', () => {
@@ -157,19 +175,30 @@ describe('limits shared through Redis by two gateway processes', () => {
 
   async function spawnGateway(configPath: string, port: number, adminPort: number): Promise<string> {
     const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'main.ts')], {
-      env: { ...process.env, GATEWAY_CONFIG: configPath, PORT: String(port), ADMIN_PORT: String(adminPort), LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        GATEWAY_CONFIG: configPath,
+        PORT: String(port),
+        ADMIN_PORT: String(adminPort),
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     children.push(child);
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const url = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 200; i++) {
+    const deadline = Date.now() + 40_000; // two cold Node starts on a busy 2-core machine
+    while (Date.now() < deadline && child.exitCode === null) {
       try {
         if ((await fetch(`http://127.0.0.1:${adminPort}/readyz`)).ok) return url;
       } catch {
-        await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, 100));
       }
     }
-    throw new Error('gateway process did not start');
+    throw new Error(`gateway process did not start: ${stderr}`);
   }
 
   it('admits exactly the configured limit across both processes under a concurrent burst', async () => {
@@ -201,5 +230,5 @@ describe('limits shared through Redis by two gateway processes', () => {
     // Both processes admitted some: the limit really is shared, not per process.
     const admittedBy = [0, 1].map((p) => statuses.filter((s, i) => s === 200 && i % 2 === p).length);
     expect(admittedBy.every((n) => n > 0)).toBe(true);
-  }, 30_000);
+  }, 90_000);
 });
