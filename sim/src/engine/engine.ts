@@ -1,16 +1,14 @@
 /**
- * sim/engine — the continuous-batching scheduler in simulated time (vLLM V1's shape).
- *
- * One step at a time: running sequences are scheduled first (a decode costs one token of the
- * step's budget, an unfinished prefill takes a chunk), then waiting ones are admitted while slots,
- * token budget and KV blocks last. When a running sequence needs a block and none is free, the
- * newest running sequence is preempted (its blocks freed, recomputed later). The step's duration
- * comes from the cost model; its tokens are delivered when it ends.
+ * sim/engine — the continuous-batching engine in simulated time (vLLM V1's shape): one step at a
+ * time, planned by `scheduleStep`, timed by the cost model, its tokens delivered when it ends.
+ * Sequences that finish or abort give their slot and KV blocks back at once.
  */
 import type { EngineConfig } from '../profiles.ts';
 import type { Clock } from './clock.ts';
 import { stepCostMs } from './cost-model.ts';
 import { KvCache } from './kv-cache.ts';
+import type { Scheduled, SchedulerState } from './scheduler.ts';
+import { scheduleStep } from './scheduler.ts';
 import type { FinishReason, Sequence, SequenceListener, SequenceSpec } from './sequence.ts';
 import { newSequence, numTokens } from './sequence.ts';
 
@@ -39,11 +37,6 @@ export interface EngineHooks {
   onStep?: (info: { numSeqs: number; tokens: number; durationMs: number }) => void;
 }
 
-interface Scheduled {
-  seq: Sequence;
-  numNew: number;
-}
-
 /** The engine of one simulated replica. */
 export class Engine {
   readonly config: EngineConfig;
@@ -52,6 +45,12 @@ export class Engine {
   readonly #hooks: EngineHooks;
   readonly #waiting: Sequence[] = [];
   readonly #running: Sequence[] = [];
+  readonly #queues: SchedulerState = {
+    running: this.#running,
+    waiting: this.#waiting,
+    preempt: (seq) => this.#preempt(seq),
+    release: (seq) => this.#release(seq),
+  };
   #stepInFlight = false;
   #stopped = false;
   #cancelTimer: (() => void) | null = null;
@@ -121,7 +120,7 @@ export class Engine {
     if (this.#stepInFlight || this.#stopped) return;
     if (this.#running.length === 0 && this.#waiting.length === 0) return;
     const startMs = chained ? this.#lastStepEndMs : Math.max(this.#clock.now(), this.#lastStepEndMs);
-    const batch = this.#schedule();
+    const batch = scheduleStep(this.config, this.kv, this.#queues);
     if (batch.length === 0) return;
     let prefillTokens = 0;
     let tokens = 0;
@@ -144,51 +143,6 @@ export class Engine {
       this.#hooks.onStep?.({ numSeqs: batch.length, tokens, durationMs });
       this.#kick(true);
     });
-  }
-
-  #schedule(): Scheduled[] {
-    const batch: Scheduled[] = [];
-    const bs = this.config.blockSize;
-    let budget = this.config.maxNumBatchedTokens;
-    let preempted = false;
-    for (let i = 0; i < this.#running.length && budget > 0; i++) {
-      const seq = this.#running[i]!;
-      const numNew = Math.min(numTokens(seq) - seq.computedTokens, budget);
-      if (numNew <= 0) continue;
-      const need = Math.ceil((seq.computedTokens + numNew) / bs) - this.kv.heldBlocks(seq.table);
-      while (!this.kv.canAllocate(need)) {
-        const victim = this.#running.pop()!;
-        this.#preempt(victim);
-        preempted = true;
-        if (victim === seq) break;
-      }
-      if (seq.state !== 'running') break;
-      this.kv.allocate(seq.table, need);
-      batch.push({ seq, numNew });
-      budget -= numNew;
-    }
-    if (preempted) return batch;
-    while (this.#waiting.length > 0 && this.#running.length < this.config.maxNumSeqs && budget > 0) {
-      const seq = this.#waiting[0]!;
-      if (seq.computedTokens === 0 && this.kv.heldBlocks(seq.table) === 0) {
-        const hit = this.kv.claimPrefix(seq.table, seq.spec.blockHashes, seq.spec.promptTokens);
-        seq.computedTokens = hit;
-        seq.cachedTokens = hit;
-        seq.publishedBlocks = hit / bs;
-      }
-      const numNew = Math.min(numTokens(seq) - seq.computedTokens, budget);
-      const need = Math.ceil((seq.computedTokens + numNew) / bs) - this.kv.heldBlocks(seq.table);
-      if (!this.kv.allocate(seq.table, need)) {
-        this.#release(seq);
-        break;
-      }
-      this.#waiting.shift();
-      seq.state = 'running';
-      this.#running.push(seq);
-      batch.push({ seq, numNew });
-      budget -= numNew;
-    }
-    return batch;
   }
 
   #complete(batch: Scheduled[], endMs: number): void {
