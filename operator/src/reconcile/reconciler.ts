@@ -30,6 +30,9 @@ export interface ReconcilerDeps {
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
+/** How often a ModelDeployment that follows a channel re-resolves it without any event. */
+export const CHANNEL_POLL_MS = 30_000;
+
 /** What a reconcile asks of the queue. */
 export interface ReconcileOutcome {
   requeueAfterMs?: number;
@@ -90,11 +93,11 @@ export async function reconcileModelDeployment(deps: ReconcilerDeps, key: string
         active: status.activeRevision,
       });
     }
-    return analysis
-      ? { requeueAfterMs: 0 }
-      : plan.requeueAfterMs !== undefined
-        ? { requeueAfterMs: plan.requeueAfterMs }
-        : {};
+    if (analysis) return { requeueAfterMs: 0 };
+    // A channel can move without the resource changing: look again now and then (the hook also nudges).
+    const poll = spec.registry.channel ? CHANNEL_POLL_MS : Number.POSITIVE_INFINITY;
+    const requeue = Math.min(plan.requeueAfterMs ?? Number.POSITIVE_INFINITY, poll);
+    return Number.isFinite(requeue) ? { requeueAfterMs: requeue } : {};
   } catch (error) {
     const message = (error as Error).message ?? String(error);
     const conditions = setCondition(before.conditions, {

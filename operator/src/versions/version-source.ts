@@ -40,7 +40,7 @@ export function staticVersionSource(): VersionSource {
 
 /** Options of {@link registryVersionSource}. */
 export interface RegistryVersionSourceOptions {
-  /** How long a channel's answer is reused (default 2 s); versions are immutable and cached for good. */
+  /** How long a channel's answer is reused (default 0: asked every reconcile, so a move is seen at once); versions are immutable and cached for good. */
   channelTtlMs?: number;
   now?: () => number;
 }
@@ -50,7 +50,7 @@ export function registryVersionSource(
   ctx: RegistryContext,
   options: RegistryVersionSourceOptions = {},
 ): VersionSource {
-  const ttl = options.channelTtlMs ?? 2_000;
+  const ttl = options.channelTtlMs ?? 0;
   const now = options.now ?? Date.now;
   const versions = new Map<string, ResolvedVersion>();
   const channels = new Map<string, { at: number; value: ResolvedVersion }>();
