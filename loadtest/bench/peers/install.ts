@@ -10,7 +10,12 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-const run = promisify(execFile);
+/** Runs one installer command; rejects (with `stderr`) when it fails. */
+export type Exec = (command: string, args: string[]) => Promise<{ stdout: string; stderr: string }>;
+
+const execFileAsync = promisify(execFile);
+const defaultExec: Exec = (command, args) =>
+  execFileAsync(command, args, { timeout: 15 * 60_000, maxBuffer: 64 << 20 });
 
 /** A peer to install: from npm (own prefix) or PyPI (own venv). */
 export interface PeerPackage {
@@ -33,11 +38,15 @@ export function peersCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Installs the first of `pkg.versions` that installs, unless one is already there. Never throws. */
-export async function ensurePeer(pkg: PeerPackage, cacheDir = peersCacheDir()): Promise<PeerInstall> {
+export async function ensurePeer(
+  pkg: PeerPackage,
+  cacheDir = peersCacheDir(),
+  exec: Exec = defaultExec,
+): Promise<PeerInstall> {
   const reasons: string[] = [];
   let last: PeerInstall | undefined;
   for (const version of pkg.versions) {
-    last = await ensureVersion(pkg, version, cacheDir);
+    last = await ensureVersion(pkg, version, cacheDir, exec);
     if (last.status === 'installed') return last;
     reasons.push(`${version}: ${last.reason}`);
   }
@@ -49,7 +58,12 @@ export async function ensurePeer(pkg: PeerPackage, cacheDir = peersCacheDir()): 
   };
 }
 
-async function ensureVersion(pkg: PeerPackage, version: string, cacheDir: string): Promise<PeerInstall> {
+async function ensureVersion(
+  pkg: PeerPackage,
+  version: string,
+  cacheDir: string,
+  exec: Exec,
+): Promise<PeerInstall> {
   const dir = join(cacheDir, `${pkg.name}-${version}`);
   const marker = join(dir, '.installed');
   const logFile = join(cacheDir, `${pkg.name}-${version}.install.log`);
@@ -61,7 +75,6 @@ async function ensureVersion(pkg: PeerPackage, version: string, cacheDir: string
   const spec = pkg.registry === 'npm' ? `${pkg.package}@${version}` : `${pkg.package}==${version}`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const timeout = 15 * 60_000;
   const log: string[] = [];
   try {
     const steps: [string, string[]][] =
@@ -73,7 +86,7 @@ async function ensureVersion(pkg: PeerPackage, version: string, cacheDir: string
           ];
     for (const [command, args] of steps) {
       log.push(`$ ${command} ${args.join(' ')}`);
-      const out = await run(command, args, { timeout, maxBuffer: 64 << 20 });
+      const out = await exec(command, args);
       log.push(out.stdout, out.stderr);
     }
     writeFileSync(marker, new Date().toISOString());

@@ -19,17 +19,50 @@ afterAll(async () => {
 describe('peer install', () => {
   it('reports a peer that cannot be installed instead of throwing, and remembers the failure', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'peers-'));
-    const pkg = {
-      name: 'nope',
-      registry: 'pypi' as const,
-      package: 'switchyard-no-such-package',
-      versions: ['0.0.0'],
+    const pkg = { name: 'nope', registry: 'pypi' as const, package: 'nope[proxy]', versions: ['2.0', '1.0'] };
+    const calls: string[] = [];
+    const exec = async (command: string, args: string[]) => {
+      calls.push(`${command.split('/').at(-1)} ${args.at(-1)}`);
+      if (command.endsWith('pip'))
+        throw Object.assign(new Error('exit 1'), {
+          stdout: '',
+          stderr: 'ERROR: No matching distribution found for x',
+        });
+      return { stdout: '', stderr: '' };
     };
-    const first = await ensurePeer(pkg, cache);
+    const first = await ensurePeer(pkg, cache, exec);
     expect(first).toMatchObject({ name: 'nope', status: 'failed' });
-    const again = await ensurePeer(pkg, cache);
-    expect(again).toMatchObject({ status: 'failed', reason: first.status === 'failed' ? first.reason : '' });
-  }, 120_000);
+    expect(first.status === 'failed' && first.reason).toBe(
+      '2.0: ERROR: No matching distribution found for x; 1.0: ERROR: No matching distribution found for x',
+    );
+    expect(calls.filter((c) => c.startsWith('pip'))).toEqual([
+      'pip nope[proxy]==2.0',
+      'pip nope[proxy]==1.0',
+    ]);
+    calls.length = 0;
+    expect(await ensurePeer(pkg, cache, exec)).toMatchObject({ status: 'failed' });
+    expect(calls).toEqual([]); // remembered: no second attempt
+  });
+
+  it('installs the first version that works and reuses it', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'peers-'));
+    const pkg = { name: 'gw', registry: 'npm' as const, package: '@x/gw', versions: ['1.2.3'] };
+    const calls: string[][] = [];
+    const exec = async (command: string, args: string[]) => {
+      calls.push([command, ...args]);
+      return { stdout: 'added 1 package', stderr: '' };
+    };
+    expect(await ensurePeer(pkg, cache, exec)).toMatchObject({
+      status: 'installed',
+      version: '1.2.3',
+      dir: join(cache, 'gw-1.2.3'),
+    });
+    expect(calls[0]).toEqual(
+      expect.arrayContaining(['npm', 'install', '--prefix', join(cache, 'gw-1.2.3'), '@x/gw@1.2.3']),
+    );
+    expect(await ensurePeer(pkg, cache, exec)).toMatchObject({ status: 'installed' });
+    expect(calls).toHaveLength(1);
+  });
 });
 
 describe('concurrent streams', () => {
