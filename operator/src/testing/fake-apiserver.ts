@@ -47,6 +47,11 @@ export interface FakeApiServerOptions {
   autoReadyDeployments?: boolean;
   /** Delay before such a Deployment shows ready (default 0). */
   readyDelayMs?: number;
+  /**
+   * With autoReadyDeployments: also keep Ready pods for each such Deployment (a stand-in for the
+   * ReplicaSet controller and kubelet), addressed as this function says.
+   */
+  podAddress?: (deployment: string, index: number) => { ip: string; port: number };
 }
 
 /** A running fake. */
@@ -99,6 +104,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
         const replicas = Number((current.object.spec as { replicas?: number }).replicas ?? 1);
         const status = current.object.status as { readyReplicas?: number; replicas?: number } | undefined;
         if (status?.readyReplicas === replicas && status.replicas === replicas) return;
+        if (options.podAddress) syncPods(current, replicas);
         current.object.status = {
           replicas,
           readyReplicas: replicas,
@@ -109,6 +115,35 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       };
       if (options.readyDelayMs) setTimeout(ready, options.readyDelayMs).unref();
       else queueMicrotask(ready);
+    }
+  };
+  const syncPods = (deployment: Stored, replicas: number) => {
+    const name = deployment.object.metadata.name;
+    const template = (
+      deployment.object.spec as { template?: { metadata?: { labels?: Record<string, string> } } }
+    ).template;
+    for (let i = 0; i < Math.max(replicas, 64); i++) {
+      const key = keyOf('v1/pods', deployment.namespace, `${name}-${i}`);
+      const existing = store.get(key);
+      if (i >= replicas) {
+        if (existing) remove(existing);
+        continue;
+      }
+      if (existing) continue;
+      const address = options.podAddress!(name, i);
+      const pod: Obj = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: `${name}-${i}`,
+          namespace: deployment.namespace,
+          uid: randomUUID(),
+          labels: template?.metadata?.labels ?? {},
+        },
+        spec: { containers: [{ name: 'engine', ports: [{ containerPort: address.port }] }] },
+        status: { phase: 'Running', podIP: address.ip, conditions: [{ type: 'Ready', status: 'True' }] },
+      };
+      write({ collection: 'v1/pods', namespace: deployment.namespace, object: pod }, 'ADDED');
     }
   };
   const remove = (s: Stored) => {

@@ -1,0 +1,110 @@
+/**
+ * Support for the operator benchmark: percentiles, stub engine pods that say who they are, and a gateway
+ * child process with Kubernetes discovery (the operator never imports the gateway; they meet through
+ * the API server, as in a cluster).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The q-quantile (0..1) of `values` (nearest rank). */
+export function percentile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+}
+
+/** A free loopback port. */
+export async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** A stub engine answering chat completions with its own name as the completion id. */
+export async function startStubPod(name: string): Promise<{ port: number; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.url?.startsWith('/v1/chat/completions')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            id: name,
+            object: 'chat.completion',
+            created: 0,
+            model: 'bench',
+            choices: [{ index: 0, message: { role: 'assistant', content: name }, finish_reason: 'stop' }],
+            usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+          }),
+        );
+      } else {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(req.url === '/health' ? '' : '# stub\n');
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** Starts `node gateway/src/main.ts` with Kubernetes discovery against `kubeconfig`. */
+export async function startGatewayProcess(kubeconfig: string): Promise<{ url: string; stop(): void }> {
+  const port = await freePort();
+  const adminPort = await freePort();
+  const config = join(tmpdir(), `bench-gateway-${process.pid}.yaml`);
+  writeFileSync(
+    config,
+    JSON.stringify({
+      server: { host: '127.0.0.1', port, adminPort },
+      auth: { mode: 'disabled' },
+      logging: { level: 'warn', accessLog: false },
+      discovery: { kubernetes: { enabled: true, kubeconfig } },
+    }),
+  );
+  const repo = new URL('../../', import.meta.url).pathname;
+  const child: ChildProcess = spawn(process.execPath, [join(repo, 'gateway/src/main.ts')], {
+    env: { ...process.env, GATEWAY_CONFIG: config },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    const up = await fetch(`${url}/v1/models`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return { url, stop: () => child.kill('SIGKILL') };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('gateway did not start');
+}
+
+/** Which stub pod answered a request through the gateway (undefined on failure). */
+export async function whoAnswers(gatewayUrl: string, model: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(`${gatewayUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 1 }),
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    return ((await response.json()) as { id?: string }).id;
+  } catch {
+    return undefined;
+  }
+}

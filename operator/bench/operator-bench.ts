@@ -1,0 +1,157 @@
+/**
+ * bench:operator: (1) reconcile latency with 200 ModelDeployments, (2) time from the operator flipping
+ * `status.activeRevision` to the gateway routing to the new revision, (3) rollback time (spec back to the
+ * previous version → gateway on the warm old revision). The API server is the in-memory fake over HTTP
+ * (a real one adds its own write latency; see docs/operator.md), the gateway is the real gateway process
+ * with Kubernetes discovery, pods are stub engines. Analysis is stubbed to pass at once: this measures
+ * the control path, not the checks.
+ *
+ *   npm run bench:operator [-- --deployments 200 --flips 5]
+ */
+import { parseArgs } from 'node:util';
+import type { AnalysisResult, ModelDeployment } from '@switchyard/api';
+import { startController } from '../src/controller.ts';
+import { createKubeApi } from '../src/k8s/rest-client.ts';
+import { startFakeApiServer } from '../src/testing/fake-apiserver.ts';
+import { waitFor } from '../src/testing/wait.ts';
+import { staticVersionSource } from '../src/versions/version-source.ts';
+import { percentile, startGatewayProcess, startStubPod, whoAnswers } from './bench-support.ts';
+
+const { values } = parseArgs({
+  options: { deployments: { type: 'string', default: '200' }, flips: { type: 'string', default: '5' } },
+});
+const COUNT = Number(values.deployments);
+const FLIPS = Number(values.flips);
+const MDS = '/apis/serving.switchyard.dev/v1alpha1/namespaces/bench/modeldeployments';
+const passes = async ({ revision }: { revision: string }): Promise<AnalysisResult> => ({
+  revision,
+  phase: 'Passed',
+  startedAt: new Date().toISOString(),
+  finishedAt: new Date().toISOString(),
+  checks: [],
+  message: 'stubbed',
+});
+const md = (name: string, version: string): ModelDeployment => ({
+  apiVersion: 'serving.switchyard.dev/v1alpha1',
+  kind: 'ModelDeployment',
+  metadata: { name, namespace: 'bench' },
+  spec: {
+    model: name,
+    registry: { version },
+    replicas: { min: 1, max: 4 },
+    rollout: { scaleDownDelaySeconds: 600 },
+  },
+});
+const post = (url: string, body: unknown) => fetch(url, { method: 'POST', body: JSON.stringify(body) });
+const patchVersion = (url: string, version: string) =>
+  fetch(url, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/merge-patch+json' },
+    body: JSON.stringify({ spec: { registry: { version } } }),
+  });
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+async function reconcileLatency(): Promise<void> {
+  const fake = await startFakeApiServer({ autoReadyDeployments: true });
+  const durations: number[] = [];
+  const controller = await startController({
+    kube: createKubeApi({ kubeconfig: fake.kubeconfig }),
+    versions: staticVersionSource(),
+    analyze: passes,
+    resyncMs: 0,
+    onReconciled: (_key, ms) => durations.push(ms),
+  });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: COUNT }, (_, i) => post(`${fake.url}${MDS}`, md(`model-${i}`, 'v1'))),
+  );
+  const ready = (o: ModelDeployment) =>
+    o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+  await waitFor(() => fake.list<ModelDeployment>(MDS).filter(ready).length === COUNT, {
+    timeoutMs: 120_000,
+    intervalMs: 20,
+  });
+  const allReadyMs = performance.now() - started;
+  const creating = [...durations];
+  durations.length = 0;
+  for (const o of fake.list<ModelDeployment>(MDS)) controller.queue.add(`bench/${o.metadata.name}`);
+  await controller.queue.idle();
+  console.log(`reconcile latency, ${COUNT} ModelDeployments (fake API server over HTTP, concurrency 8):`);
+  console.log(
+    `  rollout to Ready: ${creating.length} reconciles, p50 ${fmt(percentile(creating, 0.5))}, p99 ${fmt(percentile(creating, 0.99))}`,
+  );
+  console.log(
+    `  steady state (resync, nothing to do): p50 ${fmt(percentile(durations, 0.5))}, p99 ${fmt(percentile(durations, 0.99))}`,
+  );
+  console.log(`  all ${COUNT} Ready after ${fmt(allReadyMs)}`);
+  controller.stop();
+  await fake.close();
+}
+
+async function switchAndRollback(): Promise<void> {
+  const stubs = await Promise.all(Array.from({ length: FLIPS + 2 }, (_, i) => startStubPod(`slot-${i}`)));
+  const slots = new Map<string, number>();
+  const fake = await startFakeApiServer({
+    autoReadyDeployments: true,
+    podAddress: (deployment) => {
+      if (!slots.has(deployment)) slots.set(deployment, slots.size);
+      return { ip: '127.0.0.1', port: stubs[slots.get(deployment)! % stubs.length]!.port };
+    },
+  });
+  const controller = await startController({
+    kube: createKubeApi({ kubeconfig: fake.kubeconfig }),
+    versions: staticVersionSource(),
+    analyze: passes,
+    resyncMs: 0,
+  });
+  const gateway = await startGatewayProcess(fake.kubeconfig);
+  const url = `${fake.url}${MDS}/chat`;
+  const active = () => fake.get<ModelDeployment>(url.replace(fake.url, ''))?.status?.activeRevision;
+  const slotOf = (revision: string) => `slot-${slots.get(revision)}`;
+  await post(`${fake.url}${MDS}`, md('chat', 'v0'));
+  const first = await waitFor(active, { timeoutMs: 20_000 });
+  await waitFor(async () => (await whoAnswers(gateway.url, 'chat')) === slotOf(first), { timeoutMs: 20_000 });
+
+  /** Moves the spec to `version`; times the operator's flip and the gateway's first answer from the new pods. */
+  async function move(version: string) {
+    const before = active();
+    const t0 = performance.now();
+    await patchVersion(url, version);
+    const revision = await waitFor(() => active() !== before && active(), {
+      timeoutMs: 20_000,
+      intervalMs: 1,
+    });
+    const flipped = performance.now();
+    await waitFor(async () => (await whoAnswers(gateway.url, 'chat')) === slotOf(revision), {
+      timeoutMs: 20_000,
+      intervalMs: 1,
+    });
+    const switched = performance.now();
+    return { flipToSwitch: switched - flipped, total: switched - t0 };
+  }
+  const promotes: number[] = [];
+  const rollbacks: number[] = [];
+  for (let i = 1; i <= FLIPS; i++) {
+    promotes.push((await move(`v${i}`)).flipToSwitch);
+    rollbacks.push((await move(`v${i - 1}`)).total);
+    await move(`v${i}`);
+  }
+  console.log(
+    `activeRevision flip → gateway switch (${FLIPS} promotions, real gateway process, watch-driven):`,
+  );
+  console.log(`  p50 ${fmt(percentile(promotes, 0.5))}, max ${fmt(Math.max(...promotes))}`);
+  console.log(
+    `rollback to the warm previous revision (spec change → gateway on the old pods, ${FLIPS} runs):`,
+  );
+  console.log(
+    `  p50 ${fmt(percentile(rollbacks, 0.5))}, max ${fmt(Math.max(...rollbacks))}  (target: < 5 s)`,
+  );
+  gateway.stop();
+  controller.stop();
+  await fake.close();
+  await Promise.all(stubs.map((s) => s.close()));
+}
+
+await reconcileLatency();
+await switchAndRollback();
+process.exit(0);
