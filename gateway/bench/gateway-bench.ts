@@ -60,6 +60,8 @@ async function startGatewayProcess(upstreamPort: number): Promise<number> {
     [
       'auth: { mode: disabled }',
       'logging: { level: warn, accessLog: false }',
+      // The zero-delay upstream is not an engine: no per-endpoint concurrency cap, as nginx has none.
+      'admission: { maxConcurrency: 100000 }',
       `server: { port: ${port}, adminPort: ${adminPort} }`,
       'endpoints:',
       `  - { id: up, url: "http://127.0.0.1:${upstreamPort}", model: bench }`,

@@ -50,14 +50,16 @@ export async function relayJson(ctx: RelayContext): Promise<void> {
     }
     throw failure;
   }
-  exchange.usage = extractUsage(payload.toString('utf8'));
+  const text = payload.toString('utf8');
+  exchange.usage = extractUsage(text);
   ctx.release(response.statusCode);
   outgoing.writeHead(response.statusCode, {
     'content-type': 'application/json',
     'content-length': payload.length,
     'x-request-id': ctx.requestId,
   });
-  outgoing.end(payload);
+  // A string body goes out in one write together with the headers; a Buffer would take a writev of two.
+  outgoing.end(text);
   exchange.finish(response.statusCode);
 }
 

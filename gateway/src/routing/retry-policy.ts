@@ -66,7 +66,8 @@ export class NoEndpointError extends Error {
  */
 export async function sendWithRetries<T>(options: RetryOptions<T>): Promise<RetryResult<T>> {
   const tried = new Set<string>();
-  let lastError: unknown = new NoEndpointError('no ready endpoint');
+  // Created only when needed: an Error captures a stack, which costs on every request.
+  let lastError: unknown;
   let pick = options.pick(tried);
   for (let attempt = 1; pick && attempt <= options.maxAttempts; attempt++) {
     const id = pick.endpoint.id;
@@ -95,5 +96,5 @@ export async function sendWithRetries<T>(options: RetryOptions<T>): Promise<Retr
     options.onRetry?.(pick, `status_${status}`, attempt);
     pick = next;
   }
-  throw lastError;
+  throw lastError ?? new NoEndpointError('no ready endpoint');
 }
