@@ -42,15 +42,17 @@ const REJECTED: [string, unknown, string[]][] = [
   ],
   ['a Redis address without a scheme', { redis: { url: 'redis.cache:6379' } }, ['/redis/url']],
   ['an OTLP endpoint without a scheme', { otlp: { endpoint: 'otel-collector:4318' } }, ['/otlp/endpoint']],
+  ['an invalid namespace name', { operator: { watchNamespace: 'Models_A' } }, ['/operator/watchNamespace']],
   [
-    'a scaler address with a scheme',
-    { keda: { externalScalerAddress: 'grpc://gw:9090' } },
-    ['/keda/externalScalerAddress'],
+    'a list where one namespace goes',
+    { operator: { watchNamespace: ['a', 'b'] } },
+    ['/operator/watchNamespace'],
   ],
+  ['an unknown version source', { operator: { versions: 'git' } }, ['/operator/versions']],
   [
-    'an invalid namespace name',
-    { operator: { watchNamespaces: ['Models_A'] } },
-    ['/operator/watchNamespaces/0'],
+    'a KEDA option that does not exist',
+    { keda: { externalScalerAddress: 'gw:9090' } },
+    ['/keda', 'externalScalerAddress'],
   ],
   ['an unknown gateway config section', { gateway: { config: { ratelimits: {} } } }, ['/gateway/config']],
   [
@@ -69,7 +71,7 @@ const REJECTED: [string, unknown, string[]][] = [
 const FAILED: [string, unknown[], string[]][] = [
   [
     'no API key and no existing config Secret',
-    [{}],
+    [{ registry: BASE_VALUES.registry }],
     ['gateway.auth.keys is empty', 'gateway.existingConfigSecret'],
   ],
   [
@@ -78,9 +80,9 @@ const FAILED: [string, unknown[], string[]][] = [
     ['gateway.autoscaling.minReplicas (5) must not exceed gateway.autoscaling.maxReplicas (2)'],
   ],
   [
-    'two operators without leader election',
-    [BASE_VALUES, { operator: { leaderElection: { enabled: false } } }],
-    ['operator.replicas > 1 needs operator.leaderElection.enabled'],
+    'registry versions without a bucket',
+    [{ gateway: BASE_VALUES.gateway }],
+    ["operator.versions is 'registry' but registry.bucket is empty"],
   ],
   [
     'a lease shorter than its renew deadline',

@@ -4,8 +4,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { KUBERNETES_VERSION } from '@switchyard/testkit';
+import { parse, stringify } from 'yaml';
 import { CHART_DIR } from './paths.ts';
 import { helm, type RunResult, requireTool, run } from './tools.ts';
 
@@ -35,8 +35,12 @@ export interface RenderedEntry {
  */
 export const KUBE_VERSION = KUBERNETES_VERSION.replace(/^v/, '');
 
-/** Values every render needs: one API key, since the chart refuses a gateway nobody can call. */
+/**
+ * Values every render needs: one API key (the chart refuses a gateway nobody can call) and the registry
+ * the operator resolves versions in.
+ */
 export const BASE_VALUES = {
+  registry: { bucket: 'acme-switchyard-registry', table: 'switchyard-registry' },
   gateway: {
     auth: {
       keys: [

@@ -21,3 +21,5 @@ export const OPERATOR_CRD = join(
   'crd',
   'modeldeployments.serving.switchyard.dev.yaml',
 );
+/** The operator's canonical RBAC, whose rules the chart's roles copy. */
+export const OPERATOR_RBAC = join(REPO_ROOT, 'operator', 'config', 'rbac');

@@ -66,31 +66,23 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "%s:%s" $repository (default .root.Chart.AppVersion .image.tag) -}}
 {{- end -}}
 
-{{/* Namespaces the operator manages: its watch list, or the release namespace alone for per-namespace objects. */}}
-{{- define "switchyard.operator.namespaces" -}}
-{{- if .Values.operator.watchNamespaces -}}
-{{- toJson .Values.operator.watchNamespaces -}}
+{{/* Namespaces the model-fetch ServiceAccount is created in (a JSON list). */}}
+{{- define "switchyard.modelFetch.namespaces" -}}
+{{- if .Values.modelFetch.serviceAccount.namespaces -}}
+{{- toJson .Values.modelFetch.serviceAccount.namespaces -}}
 {{- else -}}
-{{- toJson (list .Release.Namespace) -}}
+{{- toJson (list (default .Release.Namespace .Values.operator.watchNamespace)) -}}
 {{- end -}}
 {{- end -}}
 
 {{/* The one namespace the gateway discovers in, or "" for all (the gateway watches one or all). */}}
 {{- define "switchyard.gateway.namespace" -}}
-{{- if .Values.gateway.watchNamespace -}}
-{{- .Values.gateway.watchNamespace -}}
-{{- else if eq (len .Values.operator.watchNamespaces) 1 -}}
-{{- first .Values.operator.watchNamespaces -}}
-{{- end -}}
+{{- default .Values.operator.watchNamespace .Values.gateway.watchNamespace -}}
 {{- end -}}
 
 {{/* Address KEDA dials for the gateway's external scaler. */}}
 {{- define "switchyard.keda.externalScalerAddress" -}}
-{{- if .Values.keda.externalScalerAddress -}}
-{{- .Values.keda.externalScalerAddress -}}
-{{- else -}}
 {{- printf "%s.%s.svc:%d" (include "switchyard.gateway.scalerServiceName" .) .Release.Namespace (int .Values.gateway.ports.scaler) -}}
-{{- end -}}
 {{- end -}}
 
 {{/*

@@ -1,9 +1,12 @@
-{{/* The gateway reads ModelDeployments (active revision) and pods (ready endpoints); nothing else, never writes. */}}
+{{/*
+The gateway's discovery reads ModelDeployments (activeRevision) and the pods the operator labels; it writes
+nothing. A copy of operator/config/rbac/gateway-discovery.yaml (a test keeps them equal).
+*/}}
 {{- define "switchyard.gateway.rules" -}}
 - apiGroups: [serving.switchyard.dev]
   resources: [modeldeployments]
-  verbs: [get, list, watch]
+  verbs: [list, watch]
 - apiGroups: [""]
   resources: [pods]
-  verbs: [get, list, watch]
+  verbs: [list, watch]
 {{- end -}}

@@ -1,34 +1,44 @@
 {{/*
-The operator's rights on what it reconciles, shared by the ClusterRole (all namespaces) and the
-per-namespace Roles (operator.watchNamespaces). Least privilege: no Secrets (model pods reference
-configSecretName by name only), no delete on ModelDeployments, nothing cluster-wide beyond this list.
+The operator's rights, a copy of the rules in operator/config/rbac/ (the operator's canonical, least-privilege
+RBAC; a test keeps the copies equal). Shared by the ClusterRole (all namespaces) and the Role
+(operator.watchNamespace). No Secrets: model pods reference spec.registry.configSecretName by name only.
 */}}
 {{- define "switchyard.operator.rules" -}}
+# Watch the resource, add/remove its finalizer.
 - apiGroups: [serving.switchyard.dev]
   resources: [modeldeployments]
-  verbs: [get, list, watch, update, patch]
+  verbs: [get, list, watch, patch]
 - apiGroups: [serving.switchyard.dev]
   resources: [modeldeployments/status]
-  verbs: [get, update, patch]
+  verbs: [patch]
+# Owner references with blockOwnerDeletion need update on the owner's finalizers subresource.
 - apiGroups: [serving.switchyard.dev]
   resources: [modeldeployments/finalizers]
   verbs: [update]
+# Revisions.
 - apiGroups: [apps]
   resources: [deployments]
-  verbs: [get, list, watch, create, update, patch, delete]
+  verbs: [get, list, watch, create, patch, delete]
+# Stable and preview Services.
 - apiGroups: [""]
   resources: [services]
-  verbs: [get, list, watch, create, update, patch, delete]
+  verbs: [get, create, patch, delete]
+# Analysis reaches the candidate's ready pods.
 - apiGroups: [""]
   resources: [pods]
-  verbs: [get, list, watch]
-- apiGroups: [keda.sh]
-  resources: [scaledobjects]
-  verbs: [get, list, watch, create, update, patch, delete]
+  verbs: [list]
 - apiGroups: [""]
   resources: [events]
-  verbs: [create, patch]
-- apiGroups: [events.k8s.io]
-  resources: [events]
-  verbs: [create, patch]
+  verbs: [create]
+# KEDA ScaledObject of the active revision.
+- apiGroups: [keda.sh]
+  resources: [scaledobjects]
+  verbs: [list, create, delete]
+{{- end -}}
+
+{{/* Leader election: the Lease in the release namespace only (operator/config/rbac/leader-election-role.yaml). */}}
+{{- define "switchyard.operator.leaderElectionRules" -}}
+- apiGroups: [coordination.k8s.io]
+  resources: [leases]
+  verbs: [get, create, update]
 {{- end -}}

@@ -177,13 +177,14 @@ resource "helm_release" "switchyard" {
         serviceMonitor = { enabled = true }
       }
       operator = {
-        nodeSelector    = local.system_node_selector
-        watchNamespaces = var.model_namespaces
-        serviceMonitor  = { enabled = true }
+        nodeSelector = local.system_node_selector
+        # The operator watches one namespace or all of them.
+        watchNamespace = length(var.model_namespaces) == 1 ? var.model_namespaces[0] : ""
       }
-      keda  = { enabled = true, externalScalerAddress = local.scaler_address, prometheusServerAddress = local.prometheus_url }
-      otlp  = { endpoint = local.otlp_endpoint }
-      redis = { url = var.redis_url }
+      modelFetch = { serviceAccount = { namespaces = var.model_namespaces } }
+      keda       = { enabled = true }
+      otlp       = { endpoint = local.otlp_endpoint }
+      redis      = { url = var.redis_url }
     }),
     yamlencode(var.switchyard_values),
   ]

@@ -15,7 +15,7 @@ variable "switchyard_namespace" {
 }
 
 variable "model_namespaces" {
-  description = "Namespaces where ModelDeployments live; empty lets the operator manage every namespace."
+  description = "Namespaces where ModelDeployments live (model-fetch ServiceAccounts are made there); with exactly one, the operator and gateway are confined to it, otherwise they watch every namespace."
   type        = list(string)
   default     = []
 }
