@@ -13,9 +13,9 @@ import type { AnalysisResult, ModelDeployment } from '@switchyard/api';
 import { startController } from '../src/controller.ts';
 import { createKubeApi } from '../src/k8s/rest-client.ts';
 import { startFakeApiServer } from '../src/testing/fake-apiserver.ts';
+import { percentile, startGatewayProcess, startStubPod, whoAnswers } from '../src/testing/processes.ts';
 import { waitFor } from '../src/testing/wait.ts';
 import { staticVersionSource } from '../src/versions/version-source.ts';
-import { percentile, startGatewayProcess, startStubPod, whoAnswers } from './bench-support.ts';
 
 const { values } = parseArgs({
   options: { deployments: { type: 'string', default: '200' }, flips: { type: 'string', default: '5' } },

@@ -67,6 +67,18 @@ describe('httpAnalyzer', () => {
     expect(result.checks.find((c) => c.name === 'ttftP95')?.passed).toBe(false);
   });
 
+  it('fails a pod that never becomes healthy, naming it', async () => {
+    const result = await httpAnalyzer({ healthWaitMs: 300 })({
+      revision: 'green',
+      endpoints: ['http://127.0.0.1:9'],
+      spec: spec(),
+    });
+    expect(result).toMatchObject({
+      phase: 'Failed',
+      message: 'not healthy within 300 ms: http://127.0.0.1:9',
+    });
+  });
+
   it('fails when no pod is ready', async () => {
     const result = await httpAnalyzer()({ revision: 'green', endpoints: [], spec: spec() });
     expect(result).toMatchObject({ phase: 'Failed', message: 'no ready pod to analyse' });

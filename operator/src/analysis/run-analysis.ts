@@ -78,9 +78,37 @@ async function ask(
   }
 }
 
+/** Waits until `url/health` answers 200; false after `timeoutMs`. */
+async function healthy(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) }).then(
+      async (r) => {
+        await r.body?.cancel();
+        return r.ok;
+      },
+      () => false,
+    );
+    if (ok || Date.now() > deadline) return ok;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Options of {@link httpAnalyzer}; every default is written here. */
+export interface HttpAnalyzerOptions {
+  now?: () => Date;
+  /**
+   * How long to wait for each pod's /health before the checks (default 30 s). Pods listed as ready can
+   * lag their engine (an endpoint list that is a moment ahead, or a simulated node that marks pods Ready
+   * at once); the readiness probe says the same in a real cluster, so this costs nothing there.
+   */
+  healthWaitMs?: number;
+}
+
 /** The analyzer that talks to the candidate's pods over HTTP. */
-export function httpAnalyzer(options: { now?: () => Date } = {}): Analyzer {
+export function httpAnalyzer(options: HttpAnalyzerOptions = {}): Analyzer {
   const now = options.now ?? (() => new Date());
+  const healthWaitMs = options.healthWaitMs ?? 30_000;
   return async ({ revision, endpoints, spec }) => {
     const startedAt = now().toISOString();
     const a = spec.rollout.analysis;
@@ -99,6 +127,17 @@ export function httpAnalyzer(options: { now?: () => Date } = {}): Analyzer {
     };
     if (endpoints.length === 0) {
       checks.push({ name: 'smoke', passed: false, message: 'no ready pod to analyse' });
+      return finish();
+    }
+    const unhealthy = (
+      await Promise.all(endpoints.map(async (url) => ((await healthy(url, healthWaitMs)) ? [] : [url])))
+    ).flat();
+    if (unhealthy.length) {
+      checks.push({
+        name: 'smoke',
+        passed: false,
+        message: `not healthy within ${healthWaitMs} ms: ${unhealthy.join(', ')}`,
+      });
       return finish();
     }
     const before = await scrape(endpoints, spec.model, timeoutMs).catch(() => undefined);

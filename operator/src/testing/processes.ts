@@ -1,7 +1,7 @@
 /**
- * Support for the operator benchmark: percentiles, stub engine pods that say who they are, and a gateway
- * child process with Kubernetes discovery (the operator never imports the gateway; they meet through
- * the API server, as in a cluster).
+ * Processes and load for the benchmark and the e2e tests: stub engine pods that say who they are, the
+ * gateway and the operator as child processes (the operator never imports the gateway; they meet through
+ * the API server, as in a cluster), steady load through the gateway, percentiles.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -59,11 +59,16 @@ export async function startStubPod(name: string): Promise<{ port: number; close(
   };
 }
 
-/** Starts `node gateway/src/main.ts` with Kubernetes discovery against `kubeconfig`. */
-export async function startGatewayProcess(kubeconfig: string): Promise<{ url: string; stop(): void }> {
+const repo = new URL('../../../', import.meta.url).pathname;
+
+/** Starts `node gateway/src/main.ts` with Kubernetes discovery against `kubeconfig` (plus `extra` config). */
+export async function startGatewayProcess(
+  kubeconfig: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ url: string; stop(): void }> {
   const port = await freePort();
   const adminPort = await freePort();
-  const config = join(tmpdir(), `bench-gateway-${process.pid}.yaml`);
+  const config = join(tmpdir(), `gateway-${process.pid}-${port}.yaml`);
   writeFileSync(
     config,
     JSON.stringify({
@@ -71,9 +76,9 @@ export async function startGatewayProcess(kubeconfig: string): Promise<{ url: st
       auth: { mode: 'disabled' },
       logging: { level: 'warn', accessLog: false },
       discovery: { kubernetes: { enabled: true, kubeconfig } },
+      ...extra,
     }),
   );
-  const repo = new URL('../../', import.meta.url).pathname;
   const child: ChildProcess = spawn(process.execPath, [join(repo, 'gateway/src/main.ts')], {
     env: { ...process.env, GATEWAY_CONFIG: config },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -107,4 +112,65 @@ export async function whoAnswers(gatewayUrl: string, model: string): Promise<str
   } catch {
     return undefined;
   }
+}
+
+/** An operator child process (`node operator/src/main.ts`). */
+export interface OperatorProcess {
+  identity: string;
+  logs: string[];
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** Starts an operator replica; its JSON log lines are collected. */
+export function startOperatorProcess(
+  kubeconfig: string,
+  identity: string,
+  args: string[] = [],
+): OperatorProcess {
+  const child = spawn(
+    process.execPath,
+    [join(repo, 'operator/src/main.ts'), '--kubeconfig', kubeconfig, '--identity', identity, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } },
+  );
+  const logs: string[] = [];
+  const collect = (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { identity, logs, exited, kill: (signal = 'SIGKILL') => child.kill(signal) };
+}
+
+/** Steady load through the gateway: `workers` loops of small requests until stopped. */
+export function startLoad(gatewayUrl: string, model: string, workers = 4) {
+  let running = true;
+  let ok = 0;
+  const failures: string[] = [];
+  const loops = Array.from({ length: workers }, async () => {
+    while (running) {
+      try {
+        const response = await fetch(`${gatewayUrl}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model,
+            messages: [{ role: 'user', content: 'hello there' }],
+            max_tokens: 8,
+          }),
+        });
+        const text = await response.text();
+        if (response.ok) ok++;
+        else failures.push(`${response.status} ${text.slice(0, 200)}`);
+      } catch (error) {
+        failures.push(String(error));
+      }
+    }
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return { ok, failures };
+    },
+  };
 }
