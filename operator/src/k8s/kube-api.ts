@@ -76,3 +76,8 @@ export function isConflict(error: unknown): boolean {
 export function isNotFound(error: unknown): boolean {
   return error instanceof KubeApiError && error.status === 404;
 }
+
+/** True for 403 (RBAC denied). */
+export function isForbidden(error: unknown): boolean {
+  return error instanceof KubeApiError && error.status === 403;
+}
