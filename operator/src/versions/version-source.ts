@@ -77,7 +77,10 @@ export function registryVersionSource(
         if (!spec.registry.version) channels.set(key, { at: now(), value });
         return value;
       } catch (error) {
-        if (isRegistryError(error) && error.kind === 'integrity') {
+        // A manifest that does not parse cannot be verified either.
+        const unverifiable =
+          isRegistryError(error) && error.kind === 'invalid' && /manifest/.test(error.message);
+        if ((isRegistryError(error) && error.kind === 'integrity') || unverifiable) {
           throw new VersionRejectedError(ConditionReason.manifestUnverified, error.message);
         }
         if (isRegistryError(error) && (error.kind === 'not-found' || error.kind === 'invalid')) {
