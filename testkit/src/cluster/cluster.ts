@@ -1,7 +1,9 @@
 // testkit: startCluster(): a real control plane, optionally kwok nodes with a pod runner, and KEDA.
 
+import { rmSync } from 'node:fs';
 import { makeRunDir } from '../core/paths.ts';
 import { waitUntil } from '../core/processes.ts';
+import type { StartedProcess } from '../core/server.ts';
 import { startControlPlane } from './control-plane.ts';
 import { startKeda } from './keda.ts';
 import type { KubeClient } from './kube-client.ts';
@@ -53,8 +55,13 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
     ...(options.hpaSyncPeriodSeconds ? { hpaSyncPeriodSeconds: options.hpaSyncPeriodSeconds } : {}),
   });
   const stoppers: (() => Promise<void>)[] = [() => plane.stop()];
-  const stop = async () => {
+  const processes: StartedProcess[] = [...plane.processes];
+  const stop = async (keepLogs = false) => {
+    // Logs are kept when any component had died by itself; otherwise the whole folder goes.
+    const healthy = processes.every((p) => p.process.isRunning());
     for (const stopOne of [...stoppers].reverse()) await stopOne();
+    if (healthy && !keepLogs && process.env.SWITCHYARD_KEEP_LOGS !== '1') rmSync(dir, { recursive: true, force: true });
+    else process.stderr.write(`[testkit] cluster logs kept in ${dir}\n`);
   };
   const client = plane.client;
   try {
@@ -77,6 +84,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
         ...(options.podCidr ? { podCidr: options.podCidr } : {}),
       });
       stoppers.push(() => kwok.process.stop());
+      processes.push(kwok.process);
       nodeNames = kwok.nodeNames;
       const runner = await startPodRunner({
         dir,
@@ -84,10 +92,12 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
         ...(options.podKinds ? { kinds: options.podKinds } : {}),
       });
       stoppers.push(() => runner.stop());
+      processes.push(runner);
     }
     if (options.keda) {
       const keda = await startKeda({ dir, kubeconfig: plane.kubeconfig, client });
       stoppers.push(() => keda.stop());
+      processes.push(...keda.processes);
     }
     return {
       kubeconfig: plane.kubeconfig,
@@ -96,12 +106,12 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
       dir,
       nodeNames,
       client,
-      stop,
+      stop: () => stop(),
       serviceAccountKubeconfig: (namespace, name) =>
         writeServiceAccountKubeconfig(client, plane.serverUrl, plane.caCert, dir, namespace, name),
     };
   } catch (error) {
-    await stop();
+    await stop(true);
     throw error;
   }
 }
