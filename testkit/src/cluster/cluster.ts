@@ -60,7 +60,8 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
     // Logs are kept when any component had died by itself; otherwise the whole folder goes.
     const healthy = processes.every((p) => p.process.isRunning());
     for (const stopOne of [...stoppers].reverse()) await stopOne();
-    if (healthy && !keepLogs && process.env.SWITCHYARD_KEEP_LOGS !== '1') rmSync(dir, { recursive: true, force: true });
+    if (healthy && !keepLogs && process.env.SWITCHYARD_KEEP_LOGS !== '1')
+      rmSync(dir, { recursive: true, force: true });
     else process.stderr.write(`[testkit] cluster logs kept in ${dir}\n`);
   };
   const client = plane.client;
