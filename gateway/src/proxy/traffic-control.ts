@@ -155,6 +155,9 @@ export function createTrafficControl(options: TrafficControlOptions): TrafficCon
     scalerPort: () => scaler?.port,
     async start() {
       scraper.start();
+      if (!(await limiter.ready(rl.redis.connectTimeoutMs))) {
+        logger.warn(`rate-limit store not reachable at start; failing ${rl.failurePolicy} until it is`);
+      }
       if (config.scaler.enabled) {
         scaler = await startExternalScaler({
           source: queue,

@@ -11,6 +11,8 @@ export const rateLimitConfigSchema = z.strictObject({
       url: z.string().default('redis://127.0.0.1:6379'),
       keyPrefix: z.string().default('switchyard:rl:'),
       commandTimeoutMs: z.number().int().positive().default(100),
+      /** How long a starting gateway waits for Redis before serving (then the failure policy applies). */
+      connectTimeoutMs: z.number().int().positive().default(2000),
     })
     .prefault({}),
   /** While the store is unreachable: `open` admits unlimited, `closed` rejects with 503. */

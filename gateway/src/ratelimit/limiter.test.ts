@@ -129,6 +129,7 @@ describe('createRateLimiter', () => {
       kind: 'redis',
       reserve: () => Promise.reject(new Error('connection refused')),
       settle: () => Promise.reject(new Error('connection refused')),
+      ready: () => Promise.resolve(false),
       close: () => Promise.resolve(),
     };
     const rules: RateLimitRule[] = [{ name: 'key', by: ['apiKey'], requestsPerMinute: 1 }];

@@ -66,6 +66,8 @@ export interface RateLimitDecision {
 export interface RateLimiter {
   /** Reserves one request and `tokens` (estimated prompt + max output) for `who`. */
   reserve(who: RateLimitIdentity, tokens: number): Promise<RateLimitDecision>;
+  /** Waits (at most `timeoutMs`) for the store to connect, so a starting replica does not fail open needlessly. */
+  ready(timeoutMs: number): Promise<boolean>;
   /** The OpenAI error body of a rejected decision. */
   errorBody(decision: RateLimitDecision): OpenAIErrorBody;
   close(): Promise<void>;
@@ -175,6 +177,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
   return {
     reserve,
+    ready: (timeoutMs) => (rules.length === 0 ? Promise.resolve(true) : store.ready(timeoutMs)),
     errorBody(decision) {
       const message = decision.message ?? 'Rate limit reached.';
       if (decision.reason === 'store_unavailable')

@@ -64,6 +64,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): RateLimitSt
       }
       return Promise.resolve();
     },
+    ready: () => Promise.resolve(true),
     close: () => Promise.resolve(),
     size: () => buckets.size,
   };

@@ -76,6 +76,19 @@ export function createRedisStore(options: RedisStoreOptions): RateLimitStore & {
       const nonZero = ops.filter((op) => op.amount !== 0);
       if (nonZero.length > 0) await scripted.switchyardSettle(nonZero.length, ...args(nonZero));
     },
+    ready(timeoutMs) {
+      if (client.status === 'ready') return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const done = (ok: boolean) => {
+          clearTimeout(timer);
+          client.off('ready', onReady);
+          resolve(ok);
+        };
+        const onReady = () => done(true);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        client.once('ready', onReady);
+      });
+    },
     async close(): Promise<void> {
       if (owned) client.disconnect();
     },

@@ -38,5 +38,7 @@ export interface RateLimitStore {
   reserve(ops: readonly BucketOp[]): Promise<ReserveOutcome>;
   /** Gives back (or charges) amounts after the response ends. */
   settle(ops: readonly BucketOp[]): Promise<void>;
+  /** Resolves once the store can answer (connected), or after `timeoutMs` (then the outage policy applies). */
+  ready(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
