@@ -364,11 +364,12 @@ async function scaleFromZeroSection(): Promise<void> {
   console.log('\nScale from zero: request held with zero pods, one pod started, request completes');
   console.log('| run | held before pod ready ms | pod ready → first byte ms | goal < 100 ms |');
   console.log('|-----|--------------------------|---------------------------|---------------|');
-  rows.forEach((r, i) =>
+  for (const [i, r] of rows.entries()) {
+    const ok = r.readyToFirstByteMs < 100 ? '✓' : '✗';
     console.log(
-      `| ${i + 1}   | ${r.heldMs.toFixed(0).padStart(24)} | ${r.readyToFirstByteMs.toFixed(1).padStart(25)} | ${r.readyToFirstByteMs < 100 ? '✓' : '✗'}             |`,
-    ),
-  );
+      `| ${i + 1}   | ${r.heldMs.toFixed(0).padStart(24)} | ${r.readyToFirstByteMs.toFixed(1).padStart(25)} | ${ok}             |`,
+    );
+  }
 }
 
 if (values.only !== 'scale-from-zero') await routingSection();
