@@ -45,6 +45,22 @@ describe('requestPhases', () => {
   });
 });
 
+describe('requestPhases with implausible engine attributes', () => {
+  it('falls back to the engine span’s own timing when vLLM’s latency attributes do not fit inside it', () => {
+    const trace = syntheticTrace({ id: 'skew', transportEach: 1, engineQueue: 0, prefill: 30, decode: 300 });
+    const engine = trace.spans.find((s) => s.operationName === 'llm_request')!;
+    engine.tags = [
+      { key: 'gen_ai.latency.e2e', value: -0.27 },
+      { key: 'gen_ai.latency.time_to_first_token', value: -0.73 },
+      { key: 'gen_ai.latency.time_in_queue', value: 0 },
+    ];
+    const phases = requestPhases(trace)!;
+    expect(phases.engine?.e2eMs).toBeCloseTo(330);
+    expect(phases.engine?.prefillMs).toBeCloseTo(31); // engine start → first token seen by the gateway
+    expect(phases.transportMs).toBeCloseTo(2);
+  });
+});
+
 const base: Omit<SyntheticRequest, 'id'> = {
   auth: 0.1,
   routing: 0.1,

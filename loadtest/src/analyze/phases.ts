@@ -57,6 +57,33 @@ export function gatewayRoot(trace: JaegerTrace): JaegerSpan | undefined {
   );
 }
 
+/** A latency attribute in seconds, as ms, when it is plausible: within [0, the span's own duration]. */
+function plausibleMs(span: JaegerSpan, key: string): number | undefined {
+  const seconds = numericTag(span, key);
+  if (seconds === undefined) return undefined;
+  const ms = seconds * 1000;
+  return ms >= 0 && ms <= us(span.duration) * 1.05 + 1 ? ms : undefined;
+}
+
+/**
+ * The engine's queue, prefill and end-to-end time. The span's own start and duration are wall-clock and
+ * trusted; vLLM's latency attributes are used when they fit inside the span (a clock skew or a bad value
+ * falls back to the span timing and the first-token event instead of poisoning the breakdown).
+ */
+function engineTimes(
+  span: JaegerSpan,
+  firstTokenUs: number | undefined,
+): NonNullable<RequestPhases['engine']> {
+  const e2eMs = us(span.duration);
+  const queueMs = plausibleMs(span, GenAiAttr.latencyTimeInQueue) ?? 0;
+  const fromEvent =
+    firstTokenUs !== undefined && firstTokenUs >= span.startTime
+      ? us(firstTokenUs - span.startTime)
+      : undefined;
+  const ttftMs = plausibleMs(span, GenAiAttr.latencyTimeToFirstToken) ?? Math.min(fromEvent ?? 0, e2eMs);
+  return { queueMs, prefillMs: Math.max(0, ttftMs - queueMs), e2eMs };
+}
+
 /** The phases of the request in `trace`, or undefined when it has no gateway server span. */
 export function requestPhases(trace: JaegerTrace): RequestPhases | undefined {
   const root = gatewayRoot(trace);
@@ -71,9 +98,7 @@ export function requestPhases(trace: JaegerTrace): RequestPhases | undefined {
   let upstreamTtft = 0;
   let decode = 0;
   if (upstream) {
-    const engineTtftMs = engineSpan
-      ? (numericTag(engineSpan, GenAiAttr.latencyTimeToFirstToken) ?? 0) * 1000
-      : undefined;
+    const engineTtftMs = engineSpan ? plausibleMs(engineSpan, GenAiAttr.latencyTimeToFirstToken) : undefined;
     if (firstToken !== undefined && firstToken >= upstream.startTime) {
       upstreamTtft = us(Math.min(firstToken, end(upstream)) - upstream.startTime);
     } else {
@@ -106,11 +131,7 @@ export function requestPhases(trace: JaegerTrace): RequestPhases | undefined {
   const outputTokens = numericTag(root, GenAiAttr.usageOutputTokens);
   if (outputTokens !== undefined) result.outputTokens = outputTokens;
   if (engineSpan) {
-    const queueMs = (numericTag(engineSpan, GenAiAttr.latencyTimeInQueue) ?? 0) * 1000;
-    const ttftMs = (numericTag(engineSpan, GenAiAttr.latencyTimeToFirstToken) ?? 0) * 1000;
-    const e2eSeconds = numericTag(engineSpan, GenAiAttr.latencyE2e);
-    const e2eMs = e2eSeconds !== undefined ? e2eSeconds * 1000 : us(engineSpan.duration);
-    result.engine = { queueMs, prefillMs: Math.max(0, ttftMs - queueMs), e2eMs };
+    result.engine = engineTimes(engineSpan, firstToken);
     const input = numericTag(engineSpan, GenAiAttr.usageInputTokens);
     const output = numericTag(engineSpan, GenAiAttr.usageOutputTokens);
     if (input !== undefined) result.engine.inputTokens = input;
