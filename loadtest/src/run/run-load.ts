@@ -112,7 +112,10 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRun> {
       completionTokens: collector.completionTokens,
     });
     collector.sample(t, { inFlight });
-    void options.sampler?.().then((s) => collector.sample(t, s));
+    options.sampler?.().then(
+      (s) => collector.sample(t, s),
+      () => {}, // a missed sample is a gap in the chart
+    );
   }, collector.intervalMs);
 
   const common = {
