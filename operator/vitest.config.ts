@@ -6,7 +6,7 @@ export default defineProject({
   test: {
     name: 'operator',
     include: ['src/**/*.test.ts'],
-    testTimeout: 30_000,
+    testTimeout: 150_000,
     hookTimeout: 180_000,
   },
 });

@@ -81,15 +81,21 @@ describe('operator on a real API server', () => {
 
   it('promotes v2 blue-green under steady load with zero failed requests', async () => {
     const load = startLoad(gateway.url, MODEL, 4);
-    await patchSpec(env.kube, MODEL, { registry: { version: 'v2' } });
-    v2 = await waitForVersion(env.kube, MODEL, 'v2');
+    let result: Awaited<ReturnType<typeof load.stop>>;
+    try {
+      await patchSpec(env.kube, MODEL, { registry: { version: 'v2' } });
+      v2 = await waitForVersion(env.kube, MODEL, 'v2');
+      await new Promise((r) => setTimeout(r, 1_000)); // keep the load on across the switch
+    } finally {
+      result = await load.stop();
+    }
+    const { ok, failures } = result;
+    expect(failures).toEqual([]);
     await waitFor(() => allServedBy(env.kube, gateway.url, MODEL, v2, 3), {
       timeoutMs: 10_000,
       intervalMs: 100,
       what: 'gateway on v2',
     });
-    const { ok, failures } = await load.stop();
-    expect(failures).toEqual([]);
     expect(ok).toBeGreaterThan(10);
     const status = (await getModelDeployment(env.kube, MODEL))!.status!;
     expect(status.lastAnalysis).toMatchObject({ revision: v2, phase: 'Passed' });

@@ -70,7 +70,13 @@ export function createKubeApi(options: KubeClientOptions = {}): KubeApi {
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await response.text();
-    const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    let parsed: Record<string, unknown> = {};
+    try {
+      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      // Not JSON (e.g. `404 page not found` for an API group that is not installed).
+      parsed = { message: text.trim() };
+    }
     if (!response.ok) {
       throw new KubeApiError(
         response.status,
