@@ -1,11 +1,11 @@
 // Downloads one object with parallel ranged GETs into `<target>.llmctl-partial`, hashing chunks in order as
 // they land (a bounded window keeps memory flat), resuming from the sidecar's finished chunks, and
 // renaming to the target only once the SHA-256 matches the manifest. On mismatch it deletes the partial.
-import { createHash } from 'node:crypto';
 import { type FileHandle, open, rename } from 'node:fs/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { RegistryError } from '../errors.ts';
 import { splitRanges } from '../publish/plan.ts';
+import { sharedBuffer, workerDigest } from '../transfer/hash-worker.ts';
 import { partialPaths, readPartialState, removePartial, writePartialState } from './partial-state.ts';
 
 /** What downloadFile needs to know. */
@@ -30,26 +30,47 @@ export interface DownloadStats {
   downloadedBytes: number;
 }
 
+// Buffers live in shared memory so the digest worker reads them without a copy.
 async function readInto(file: FileHandle, start: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
+  const buffer = sharedBuffer(length);
   let filled = 0;
   while (filled < length) {
     const { bytesRead } = await file.read(buffer, filled, length - filled, start + filled);
     if (bytesRead === 0) break;
     filled += bytesRead;
   }
-  return buffer.subarray(0, filled);
+  if (filled === length) return buffer;
+  const short = sharedBuffer(filled);
+  buffer.copy(short, 0, 0, filled);
+  return short;
 }
 
-async function collect(body: AsyncIterable<Uint8Array>, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
+/** Bytes written to disk at a time while a range is still arriving, so disk and network overlap. */
+const flushEveryBytes = 4 * 1024 * 1024;
+
+/** Receives a range into memory (kept for hashing) and writes it to `file` at `start` as it arrives. */
+async function receive(body: AsyncIterable<Uint8Array>, file: FileHandle, start: number, length: number) {
+  const buffer = sharedBuffer(length);
+  const writes: Promise<unknown>[] = [];
   let filled = 0;
-  for await (const chunk of body) {
-    if (filled + chunk.byteLength > length) throw new Error(`range returned more than ${length} bytes`);
-    buffer.set(chunk, filled);
-    filled += chunk.byteLength;
+  let flushed = 0;
+  const flush = () => {
+    writes.push(file.write(buffer, flushed, filled - flushed, start + flushed));
+    flushed = filled;
+  };
+  try {
+    for await (const chunk of body) {
+      if (filled + chunk.byteLength > length) throw new Error(`range returned more than ${length} bytes`);
+      buffer.set(chunk, filled);
+      filled += chunk.byteLength;
+      if (filled - flushed >= flushEveryBytes) flush();
+    }
+    if (filled !== length) throw new Error(`range returned ${filled} of ${length} bytes`);
+    if (filled > flushed) flush();
+  } finally {
+    await Promise.allSettled(writes);
   }
-  if (filled !== length) throw new Error(`range returned ${filled} of ${length} bytes`);
+  await Promise.all(writes);
   return buffer;
 }
 
@@ -76,7 +97,7 @@ async function downloadOnce(options: DownloadFileOptions): Promise<DownloadStats
   const done = new Set(previous?.done ?? []);
   const file = await open(paths.data, previous ? 'r+' : 'w+').catch(() => open(paths.data, 'w+'));
   const chunks = splitRanges(options.size, options.chunkSizeBytes);
-  const hash = createHash('sha256');
+  const hash = workerDigest();
   const landed = new Map<number, Buffer>();
   const window = options.concurrency + 1;
   const stats: DownloadStats = { reusedBytes: 0, downloadedBytes: 0 };
@@ -104,7 +125,7 @@ async function downloadOnce(options: DownloadFileOptions): Promise<DownloadStats
           stats.reusedBytes += bytes.length;
           options.onBytes?.(bytes.length);
         } else break;
-        hash.update(bytes);
+        await hash.update(bytes);
         cursor++;
         notify();
       }
@@ -129,8 +150,12 @@ async function downloadOnce(options: DownloadFileOptions): Promise<DownloadStats
           }),
           signal ? { abortSignal: signal } : {},
         );
-        const bytes = await collect(out.Body as AsyncIterable<Uint8Array>, range.end - range.start);
-        await file.write(bytes, 0, bytes.length, range.start);
+        const bytes = await receive(
+          out.Body as AsyncIterable<Uint8Array>,
+          file,
+          range.start,
+          range.end - range.start,
+        );
         done.add(index);
         stats.downloadedBytes += bytes.length;
         options.onBytes?.(bytes.length);
@@ -154,10 +179,13 @@ async function downloadOnce(options: DownloadFileOptions): Promise<DownloadStats
     if (failure) throw failure.error;
     advance();
     await hashing;
+  } catch (err) {
+    hash.discard();
+    throw err;
   } finally {
     await file.close();
   }
-  const actual = hash.digest('hex');
+  const actual = await hash.digest();
   if (cursor !== chunks.length || actual !== options.sha256) {
     await removePartial(target);
     if (stats.reusedBytes > 0) throw new ReusedPartialMismatch();

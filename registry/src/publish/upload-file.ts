@@ -1,7 +1,8 @@
 // Uploads one file with SHA-256 end to end: each PUT or part carries x-amz-checksum-sha256 (the server
-// verifies it on receipt; it also stands in for the signed payload hash, see aws/clients.ts); the
-// whole-file digest for the manifest comes from the same single read. Memory: `permits` parts in flight.
-import { createHash } from 'node:crypto';
+// verifies it on receipt; it also stands in for the signed payload hash, see aws/clients.ts), and the
+// whole-file digest for the manifest comes from the same single read. Parts are read in order into shared
+// memory; a worker hashes each part (needed before its upload) while another feeds the whole-file digest
+// (needed only at the end). Memory: at most `permits` parts held at once.
 import { type FileHandle, open } from 'node:fs/promises';
 import {
   AbortMultipartUploadCommand,
@@ -12,6 +13,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { hexToBase64 } from '../hashing.ts';
+import { sha256Part, sharedBuffer, type WorkerDigest, workerDigest } from '../transfer/hash-worker.ts';
 import type { Semaphore } from '../transfer/limit.ts';
 import { type PartRange, planUpload } from './plan.ts';
 
@@ -30,7 +32,7 @@ export interface UploadFileOptions {
 }
 
 async function readRange(file: FileHandle, range: { start: number; end: number }): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(range.end - range.start);
+  const buffer = sharedBuffer(range.end - range.start);
   let filled = 0;
   while (filled < buffer.length) {
     const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, range.start + filled);
@@ -40,40 +42,43 @@ async function readRange(file: FileHandle, range: { start: number; end: number }
   return buffer;
 }
 
+const sendOptions = (signal?: AbortSignal) => (signal ? { abortSignal: signal } : {});
+
 /** Uploads the file and returns its SHA-256 (hex). On failure a multipart upload is aborted. */
 export async function uploadFile(options: UploadFileOptions): Promise<{ sha256: string }> {
   const { s3, bucket, key, permits, signal } = options;
   const plan = planUpload(options.size, options.partSizeBytes);
-  const fileHash = createHash('sha256');
   const file = await open(options.absolutePath, 'r');
   try {
     if (plan.kind === 'single') {
       await permits.acquire();
       try {
         const body = await readRange(file, { start: 0, end: plan.size });
-        fileHash.update(body);
-        const hex = createHash('sha256').update(body).digest('hex');
-        const put = new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: body,
-          ContentLength: body.length,
-          ChecksumSHA256: hexToBase64(hex),
-        });
-        await s3.send(put, signal ? { abortSignal: signal } : {});
+        const hex = await sha256Part(body); // one part: its digest is the file's
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            ContentLength: body.length,
+            ChecksumSHA256: hexToBase64(hex),
+          }),
+          sendOptions(signal),
+        );
         options.onBytes?.(body.length);
+        return { sha256: hex };
       } finally {
         permits.release();
       }
-      return { sha256: fileHash.digest('hex') };
     }
     const created = await s3.send(
       new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm: 'SHA256' }),
-      signal ? { abortSignal: signal } : {},
+      sendOptions(signal),
     );
     const uploadId = created.UploadId!;
+    const fileDigest = workerDigest();
     try {
-      const done = await uploadParts(options, file, plan.parts, uploadId, fileHash);
+      const done = await uploadParts(options, file, plan.parts, uploadId, fileDigest);
       await s3.send(
         new CompleteMultipartUploadCommand({
           Bucket: bucket,
@@ -81,15 +86,16 @@ export async function uploadFile(options: UploadFileOptions): Promise<{ sha256: 
           UploadId: uploadId,
           MultipartUpload: { Parts: done },
         }),
-        signal ? { abortSignal: signal } : {},
+        sendOptions(signal),
       );
+      return { sha256: await fileDigest.digest() };
     } catch (err) {
+      fileDigest.discard();
       await s3
         .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
         .catch(() => {});
       throw err;
     }
-    return { sha256: fileHash.digest('hex') };
   } finally {
     await file.close();
   }
@@ -101,13 +107,13 @@ interface CompletedPart {
   ChecksumSHA256: string;
 }
 
-/** Reads parts in order (so the whole-file hash sees bytes in order) and uploads them concurrently. */
+/** Reads parts in order (the whole-file digest sees bytes in order) and hashes and uploads them concurrently. */
 async function uploadParts(
   options: UploadFileOptions,
   file: FileHandle,
   parts: PartRange[],
   uploadId: string,
-  fileHash: ReturnType<typeof createHash>,
+  fileDigest: WorkerDigest,
 ): Promise<CompletedPart[]> {
   const { s3, bucket, key, permits, signal } = options;
   const done: CompletedPart[] = [];
@@ -119,30 +125,41 @@ async function uploadParts(
       permits.release();
       break;
     }
-    const body = await readRange(file, part);
-    fileHash.update(body);
-    const hex = createHash('sha256').update(body).digest('hex');
-    const checksum = hexToBase64(hex);
-    const command = new UploadPartCommand({
-      Bucket: bucket,
-      Key: key,
-      UploadId: uploadId,
-      PartNumber: part.partNumber,
-      Body: body,
-      ContentLength: body.length,
-      ChecksumSHA256: checksum,
+    let body: Buffer;
+    try {
+      body = await readRange(file, part);
+    } catch (error) {
+      permits.release();
+      failure ??= { error };
+      break;
+    }
+    const digested = fileDigest.update(body);
+    const uploaded = sha256Part(body).then(async (hex) => {
+      const checksum = hexToBase64(hex);
+      const out = await s3.send(
+        new UploadPartCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId: uploadId,
+          PartNumber: part.partNumber,
+          Body: body,
+          ContentLength: body.length,
+          ChecksumSHA256: checksum,
+        }),
+        sendOptions(signal),
+      );
+      done.push({ PartNumber: part.partNumber, ETag: out.ETag!, ChecksumSHA256: checksum });
+      options.onBytes?.(body.length);
     });
-    const sent = s3
-      .send(command, signal ? { abortSignal: signal } : {})
-      .then((out) => {
-        done.push({ PartNumber: part.partNumber, ETag: out.ETag!, ChecksumSHA256: checksum });
-        options.onBytes?.(body.length);
-      })
-      .catch((error: unknown) => {
-        failure ??= { error };
-      })
-      .finally(() => permits.release());
-    inFlight.push(sent);
+    // The permit (and the part's memory) is held until both the upload and the whole-file digest used it.
+    inFlight.push(
+      Promise.all([uploaded, digested])
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => permits.release()),
+    );
   }
   await Promise.all(inFlight);
   if (failure) throw failure.error;
