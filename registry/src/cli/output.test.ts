@@ -20,6 +20,7 @@ describe('formatTable', () => {
 describe('formatBytes', () => {
   it.each([
     [7, '7 B'],
+    [6.17, '6 B'],
     [1536, '1.5 KiB'],
     [320 * 1024 * 1024, '320 MiB'],
     [2 * 1024 ** 3, '2.0 GiB'],
