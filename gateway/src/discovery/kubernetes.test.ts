@@ -118,6 +118,7 @@ describe('startKubernetesDiscovery', () => {
       table,
       kubeconfig: api.kubeconfig,
       staticEndpoints: [{ id: 'static', url: 'http://127.0.0.1:1', model: 'other' }],
+      healthCheck: async () => true,
     });
     cleanups.push(discovery.stop);
     await discovery.synced;
@@ -143,7 +144,11 @@ describe('startKubernetesDiscovery', () => {
     const api = await fakeApi({ mds: [md('blue')], pods: [pod('b-0', 'blue', '10.0.0.1', false)] });
     cleanups.push(api.close);
     const table = new EndpointTable();
-    const discovery = startKubernetesDiscovery({ table, kubeconfig: api.kubeconfig });
+    const discovery = startKubernetesDiscovery({
+      table,
+      kubeconfig: api.kubeconfig,
+      healthCheck: async () => true,
+    });
     cleanups.push(discovery.stop);
     await discovery.synced;
     expect(table.forModel('llama').map((e) => e.ready)).toEqual([false]);
@@ -160,5 +165,27 @@ describe('startKubernetesDiscovery', () => {
     api.send('pods', 'DELETED', pod('b-0', 'blue', '10.0.0.1', true));
     await gone;
     expect(table.forModel('llama').map((e) => e.id)).toEqual(['ml/llama#waiting']);
+  });
+
+  it('routes to a Ready pod only once it answers /health from the gateway', async () => {
+    const api = await fakeApi({ mds: [md('blue')], pods: [pod('b-0', 'blue', '10.0.0.1')] });
+    cleanups.push(api.close);
+    let up = false;
+    const table = new EndpointTable();
+    const discovery = startKubernetesDiscovery({
+      table,
+      kubeconfig: api.kubeconfig,
+      healthCheck: async () => up,
+      healthRetryMs: 20,
+    });
+    cleanups.push(discovery.stop);
+    await discovery.synced;
+    expect(table.forModel('llama').map((e) => [e.id, e.ready])).toEqual([['ml/b-0', false]]);
+    const healthy = new Promise<void>((resolve) =>
+      table.onChange(() => table.forModel('llama')[0]?.ready && resolve()),
+    );
+    up = true;
+    await healthy;
+    expect(table.forModel('llama').map((e) => e.url)).toEqual(['http://10.0.0.1:8000']);
   });
 });

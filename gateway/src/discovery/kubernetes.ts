@@ -5,6 +5,10 @@
  * while requests in flight on the old ones finish (the old pods stay up for the rollout's scale-down
  * delay). A model whose active revision has no ready pod (scaled to zero, starting) stays known with a
  * not-ready placeholder, so the admission queue holds its requests instead of answering 404.
+ * A pod is routed to only after it answered `/health` once from here: a pod can be Ready before its
+ * engine listens where the gateway reaches it (no probe ran from the gateway's side; simulated nodes
+ * mark pods Ready at once). Pods are probed when first seen Ready, whatever their revision, so a
+ * candidate is already vetted when `activeRevision` flips and the switch waits on nothing.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ServingLabel } from '@switchyard/api';
@@ -33,6 +37,20 @@ export interface KubernetesDiscoveryOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Told after every table update (tests and the benchmark measure switch time with it). */
   onUpdate?: (specs: readonly EndpointSpec[]) => void;
+  /** Probes a pod before it gets traffic (default: GET `<url>/health` answers 200 within 1 s). */
+  healthCheck?: (url: string) => Promise<boolean>;
+  /** Between probes of a pod that is not healthy yet (default 250 ms). */
+  healthRetryMs?: number;
+}
+
+async function defaultHealthCheck(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1_000) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
 }
 
 /** A running discovery. */
@@ -49,10 +67,14 @@ function isReady(pod: PodObject): boolean {
   return pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
+const podUrl = (pod: PodObject, port: number) =>
+  `http://${pod.status!.podIP}:${pod.spec?.containers?.[0]?.ports?.[0]?.containerPort ?? port}`;
+
 /** Endpoints of the active revisions: the pure part, tested on its own. */
 export function activeEndpoints(
   modelDeployments: Iterable<ModelDeploymentObject>,
   pods: Iterable<PodObject>,
+  isHealthy: (url: string) => boolean = () => true,
 ): EndpointSpec[] {
   const byRevision = new Map<string, PodObject[]>();
   for (const pod of pods) {
@@ -70,13 +92,8 @@ export function activeEndpoints(
     const port = md.spec?.engine?.port ?? 8000;
     const ready = (byRevision.get(`${namespace}/${active}`) ?? []).filter(isReady);
     for (const pod of ready) {
-      const podPort = pod.spec?.containers?.[0]?.ports?.[0]?.containerPort ?? port;
-      specs.push({
-        id: `${namespace}/${pod.metadata.name}`,
-        url: `http://${pod.status!.podIP}:${podPort}`,
-        model,
-        ready: true,
-      });
+      const url = podUrl(pod, port);
+      specs.push({ id: `${namespace}/${pod.metadata.name}`, url, model, ready: isHealthy(url) });
     }
     if (ready.length === 0) {
       // Scaled to zero or starting: keep the model known so requests wait for a pod.
@@ -97,9 +114,45 @@ export function startKubernetesDiscovery(options: KubernetesDiscoveryOptions): K
   const controller = new AbortController();
   const mds = new Map<string, ModelDeploymentObject>();
   const pods = new Map<string, PodObject>();
+  const healthy = new Set<string>();
+  const probing = new Set<string>();
+  const check = options.healthCheck ?? defaultHealthCheck;
+  const retryMs = options.healthRetryMs ?? 250;
+  /** Probes newly Ready pods until healthy (or gone); each success updates the table. */
+  const probeNewPods = () => {
+    const live = new Set<string>();
+    for (const pod of pods.values()) {
+      if (!isReady(pod)) continue;
+      const url = podUrl(pod, 8000);
+      live.add(url);
+      if (healthy.has(url) || probing.has(url)) continue;
+      probing.add(url);
+      void (async () => {
+        while (!controller.signal.aborted && probing.has(url)) {
+          if (await check(url)) {
+            probing.delete(url);
+            healthy.add(url);
+            update();
+            return;
+          }
+          await new Promise((r) => setTimeout(r, retryMs));
+        }
+      })();
+    }
+    for (const url of [...healthy, ...probing]) {
+      if (!live.has(url)) {
+        healthy.delete(url);
+        probing.delete(url);
+      }
+    }
+  };
   let last = '';
   const update = () => {
-    const specs = [...(options.staticEndpoints ?? []), ...activeEndpoints(mds.values(), pods.values())];
+    probeNewPods();
+    const specs = [
+      ...(options.staticEndpoints ?? []),
+      ...activeEndpoints(mds.values(), pods.values(), (url) => healthy.has(url)),
+    ];
     const fingerprint = JSON.stringify(specs);
     if (fingerprint === last) return;
     last = fingerprint;
