@@ -35,10 +35,10 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const agent = new Agent({ connections: 4096, pipelining: 1 });
 
 // Small pods, so queueing and cache pressure show at loads a 2-core machine can generate.
-// A100 prefill speed makes a 2 000-token system prompt cost ~170 ms to recompute; 900 KV blocks hold the
-// running batch plus only about three cached system prompts, so where a prompt lands decides cache hits.
+// A100 prefill speed makes a 2 000-token system prompt cost ~170 ms to recompute; 1 100 KV blocks hold the
+// running batch plus about four cached system prompts (of 16), so where a prompt lands decides cache hits.
 const SIM_FLAGS = [
-  ...['--profile', 'llama3-8b-a100', '--max-num-seqs', '4', '--num-gpu-blocks-override', '900'],
+  ...['--profile', 'llama3-8b-a100', '--max-num-seqs', '4', '--num-gpu-blocks-override', '1100'],
   ...['--max-num-batched-tokens', '2048', '--max-model-len', '8192'],
 ];
 
@@ -238,7 +238,7 @@ async function startGatewayProcess(
     config,
     stringify({
       auth: { mode: 'disabled' },
-      logging: { level: 'warn', accessLog: false },
+      logging: { level: 'error', accessLog: false },
       endpoints: pods.map((url, i) => ({ id: `pod-${i}`, url, model: MODEL })),
       admission: { maxConcurrency: 64, maxWaiting: 1000 },
       routing: POLICIES[policy],
@@ -248,7 +248,7 @@ async function startGatewayProcess(
   const child = asChild(
     spawn(process.execPath, [join(ROOT, 'gateway', 'src', 'main.ts')], {
       env: { ...process.env, GATEWAY_CONFIG: config, PORT: String(port), ADMIN_PORT: String(admin) },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'inherit', 'inherit'], // errors only (level error), so failures explain themselves
     }),
   );
   await waitForHttp(`http://127.0.0.1:${admin}/readyz`, 60_000);

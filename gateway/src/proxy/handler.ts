@@ -1,33 +1,29 @@
 /**
- * The proxy handler for the OpenAI operations: validate → authorize the model → pick an endpoint → call it →
- * relay. Responses are written straight to Node's ServerResponse (no web-stream conversion on the hot path);
+ * The proxy handler for the OpenAI operations: validate → authorize the model → rate limit and admission
+ * (`traffic-steps.ts`) → pick an endpoint and call it, retrying elsewhere before the first byte → relay. Responses are written straight to Node's ServerResponse (no web-stream conversion on the hot path);
  * anything thrown before the first byte is rendered once by the app's error handler.
  */
 
-import type { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { type Context as OtelContext, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import { GenAiAttr, SpanName, SwitchyardAttr } from '@switchyard/api';
 import type { Context, Handler } from 'hono';
-import { AdmissionError } from '../admission/errors.ts';
 import type { EndpointTable } from '../discovery/endpoint-table.ts';
 import type { GatewayEnv } from '../env.ts';
 import { GatewayError, modelNotFound, toGatewayError } from '../errors.ts';
 import { mayUseModel } from '../middleware/auth/index.ts';
-import type { CountableBody } from '../ratelimit/estimate.ts';
-import { promptParts } from '../ratelimit/estimate.ts';
 import { NoEndpointError, sendWithRetries } from '../routing/retry-policy.ts';
-import type { Pick, RoutingRequest } from '../routing/types.ts';
+import type { Pick } from '../routing/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { GatewayMetrics } from '../telemetry/metrics.ts';
 import { extractContext, injectContext } from '../telemetry/tracing.ts';
 import { parseJsonBody, readBody } from './body.ts';
-import { admissionRejection, rateLimitRejection } from './control-errors.ts';
 import { Exchange } from './exchange.ts';
 import type { InflightTracker } from './inflight.ts';
 import { OPERATIONS, type OperationName } from './operations.ts';
 import { relayJson, relayStream, relayUpstreamError } from './relay.ts';
 import type { TrafficControl } from './traffic-control.ts';
+import { admitRequest, prefixOf, routeRequest } from './traffic-steps.ts';
 import type { UpstreamClient } from './upstream.ts';
 
 /** What the proxy handlers need. */
@@ -127,7 +123,7 @@ async function handle(c: Context<GatewayEnv>, name: OperationName, exchange: Exc
   };
   outgoing.once('close', onClose);
   try {
-    await admit(exchange, deps, body, model, principal.keyId, controller.signal, outgoing);
+    await admitRequest(exchange, deps, body, model, principal.keyId, controller.signal, outgoing);
   } catch (error) {
     outgoing.off('close', onClose);
     throw error;
@@ -186,7 +182,7 @@ async function handle(c: Context<GatewayEnv>, name: OperationName, exchange: Exc
     const result = await sendWithRetries<Attempt>({
       maxAttempts: control.maxAttempts,
       pick: (exclude) =>
-        route(exchange, deps, { model, tenant: exchange.tenant, prefixText: prefixOf(body) }, exclude),
+        routeRequest(exchange, deps, { model, tenant: exchange.tenant, prefixText: prefixOf(body) }, exclude),
       send: attempt,
       status: (a) => a.response.statusCode,
       discard: (a) => {
@@ -226,100 +222,6 @@ async function handle(c: Context<GatewayEnv>, name: OperationName, exchange: Exc
 interface Attempt {
   response: Awaited<ReturnType<UpstreamClient['send']>>;
   release: (status: number, reason?: string) => void;
-}
-
-/**
- * Rate limit, then admission: reserves tokens (429 when over a limit), waits for a queue slot (503/429 on
- * overflow or deadline), and arranges settlement and release when the exchange finishes, however it ends.
- */
-async function admit(
-  exchange: Exchange,
-  deps: ProxyDeps,
-  body: CountableBody & { model: string },
-  model: string,
-  keyId: string,
-  signal: AbortSignal,
-  outgoing: ServerResponse,
-): Promise<void> {
-  const { control, tracer } = deps;
-  const estimate = await control.estimateTokens(model, body);
-  const limitSpan = tracer.startSpan(SpanName.rateLimit, { kind: SpanKind.INTERNAL }, exchange.context);
-  const decision = await control.limiter.reserve(
-    { apiKey: keyId, tenant: exchange.tenant, model },
-    estimate.total,
-  );
-  limitSpan.setAttributes({
-    'switchyard.rate_limit.result': decision.reason,
-    'switchyard.rate_limit.reserved_tokens': decision.allowed ? estimate.total : 0,
-    'switchyard.rate_limit.token_source': estimate.source,
-  });
-  if (decision.limitedBy) limitSpan.setAttribute('switchyard.rate_limit.rule', decision.limitedBy.rule);
-  limitSpan.end();
-  for (const [k, v] of Object.entries(decision.headers)) outgoing.setHeader(k, v);
-  if (!decision.allowed) throw rateLimitRejection(decision, control.limiter);
-
-  // Tokens actually used: the engine's usage, else the prompt plus what was streamed before a disconnect.
-  const used = () => {
-    const usage = exchange.usage;
-    if (usage) return usage.prompt_tokens + (usage.completion_tokens ?? 0);
-    return exchange.upstreamStarted ? estimate.promptTokens + exchange.tokenEvents : 0;
-  };
-  exchange.onFinish(() => {
-    void decision.reservation.settle(used());
-    if (exchange.usage) control.observeUsage(body, exchange.usage.prompt_tokens);
-  });
-
-  const queueSpan = tracer.startSpan(SpanName.queueWait, { kind: SpanKind.INTERNAL }, exchange.context);
-  try {
-    const ticket = await control.queue.admit({
-      model,
-      tenant: exchange.tenant,
-      priority: control.priorityOf(exchange.tenant),
-      tokens: estimate.total,
-      signal,
-    });
-    queueSpan.setAttribute(SwitchyardAttr.queueWaitMs, ticket.waitedMs);
-    exchange.span.setAttribute(GenAiAttr.latencyTimeInQueue, ticket.waitedMs / 1000);
-    exchange.onFinish(() => ticket.release(used()));
-  } catch (error) {
-    if (!(error instanceof AdmissionError)) throw error;
-    queueSpan.setAttribute('switchyard.queue.result', error.reason);
-    if (error.reason === 'cancelled') {
-      throw new GatewayError(499, 'The client closed the request while it was queued.', {
-        code: 'client_closed',
-      });
-    }
-    throw admissionRejection(error);
-  } finally {
-    queueSpan.end();
-  }
-}
-
-/** The leading prompt text, for prefix affinity. */
-function prefixOf(body: CountableBody): string {
-  return promptParts(body).text.slice(0, 4096);
-}
-
-function route(
-  exchange: Exchange,
-  deps: ProxyDeps,
-  request: RoutingRequest,
-  exclude: ReadonlySet<string>,
-): Pick | undefined {
-  const span = deps.tracer.startSpan(SpanName.routing, { kind: SpanKind.INTERNAL }, exchange.context);
-  const picker = deps.control.pickerFor(request.model);
-  const pick = picker.pick(request, deps.control.candidates(request.model), exclude);
-  span.setAttribute('switchyard.picker', picker.name);
-  span.setAttribute('switchyard.route.attempt', exclude.size + 1);
-  if (!pick) {
-    span.setAttribute('switchyard.route.result', 'no_ready_endpoint');
-    span.end();
-    return undefined;
-  }
-  span.setAttribute(SwitchyardAttr.endpoint, pick.endpoint.id);
-  span.setAttribute(SwitchyardAttr.endpointScores, JSON.stringify(pick.scores));
-  span.end();
-  return pick;
 }
 
 function recordRequestAttributes(exchange: Exchange, body: Record<string, unknown>): void {

@@ -212,7 +212,9 @@ describe('limits shared through Redis by two gateway processes', () => {
         endpoints: [{ id: 'e0', url: engine.url, model: MODEL }],
         rateLimits: {
           store: 'redis',
-          redis: { url: redis.url, keyPrefix: 'two-processes:' },
+          // Fail closed and wait long for Redis: on a loaded machine a slow reply must not admit extra requests.
+          redis: { url: redis.url, keyPrefix: 'two-processes:', commandTimeoutMs: 3000 },
+          failurePolicy: 'closed',
           // A burst of 30 that barely refills during the test, so the count is exact.
           rules: [{ name: 'tenant-burst', by: ['tenant'], requestsPerMinute: 1, burstRequests: 30 }],
         },
