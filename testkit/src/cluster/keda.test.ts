@@ -86,6 +86,11 @@ describe('startCluster with KEDA', () => {
     );
     metricValue = 3;
     await waitUntil(async () => (await replicas()) === 3, { what: 'scale up to 3', timeoutMs: 90_000 });
+    const hpa = await cluster.client.get<{ status?: { currentMetrics?: { type: string }[] } }>(
+      '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/keda-hpa-worker',
+    );
+    // The HPA controller read the value through the aggregated external-metrics API served by KEDA's adapter.
+    expect(hpa.status?.currentMetrics?.[0]?.type).toBe('External');
     metricValue = 0;
     await waitUntil(async () => (await replicas()) === 1, {
       what: 'scale back down to 1',
