@@ -1,7 +1,7 @@
 // The chart with its defaults: lint, what it renders, and that the rendered gateway and operator
 // configuration is accepted by the gateway's and the operator's own loaders.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '@switchyard/gateway';
 import { loadOperatorConfig } from '@switchyard/operator';
@@ -33,13 +33,29 @@ describe('chart lint', () => {
 
 describe('chart defaults', () => {
   it('names every template <kind>-<component>.yaml after the objects it renders', async () => {
-    const entries = await helmTemplate({ values: [BASE_VALUES, { keda: { enabled: true } }] });
+    // Every optional template on, across two renders (cluster-wide and one watched namespace), so none
+    // escapes the check.
+    const everything = {
+      keda: { enabled: true },
+      gateway: { serviceMonitor: { enabled: true } },
+      modelMetrics: { podMonitor: { enabled: true } },
+    };
+    const entries = [
+      ...(await helmTemplate({ values: [BASE_VALUES, everything] })),
+      ...(await helmTemplate({
+        values: [BASE_VALUES, everything, { operator: { watchNamespace: 'models' } }],
+      })),
+    ];
     for (const { template, object } of entries) {
       const file = template.split('/').pop()!;
       expect(file.startsWith(`${object.kind.toLowerCase()}-`), `${template} renders ${object.kind}`).toBe(
         true,
       );
     }
+    const files = readdirSync(join(CHART_DIR, 'templates'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => `templates/${f}`);
+    expect(new Set(entries.map((e) => e.template))).toEqual(new Set(files));
   });
 
   it('renders the gateway, the operator and their wiring', async () => {

@@ -2,6 +2,7 @@
 // an existing config Secret. Each setting checked on the objects it turns into.
 
 import { readFileSync } from 'node:fs';
+import { ServingLabel } from '@switchyard/api';
 import { parseConfig } from '@switchyard/gateway';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -21,6 +22,7 @@ describe('chart with KEDA, IRSA, OTLP and Redis', () => {
       otlp: { endpoint: 'http://otel-collector.observability.svc:4318' },
       redis: { url: 'rediss://redis.cache.svc:6380' },
       gateway: { serviceMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } } },
+      modelMetrics: { podMonitor: { enabled: true } },
     },
   ];
 
@@ -64,10 +66,19 @@ describe('chart with KEDA, IRSA, OTLP and Redis', () => {
     expect(config.rateLimits.redis.url).toBe('rediss://redis.cache.svc:6380');
   });
 
-  it('renders a ServiceMonitor for the gateway', async () => {
-    const monitor = pick(await helmTemplate({ values }), 'ServiceMonitor', 'switchyard-gateway');
+  it('renders a ServiceMonitor for the gateway and a PodMonitor for the model pods', async () => {
+    const entries = await helmTemplate({ values });
+    const monitor = pick(entries, 'ServiceMonitor', 'switchyard-gateway');
     expect(monitor.metadata.labels?.release).toBe('kube-prometheus-stack');
     expect(monitor.spec.endpoints[0]).toMatchObject({ port: 'admin', path: '/metrics' });
+    const models = pick(entries, 'PodMonitor', 'switchyard-models');
+    // The operator labels every revision pod with its ModelDeployment and names the engine port `http`.
+    expect(models.spec.selector.matchExpressions[0]).toEqual({
+      key: ServingLabel.modelDeployment,
+      operator: 'Exists',
+    });
+    expect(models.spec.podMetricsEndpoints[0]).toMatchObject({ port: 'http', path: '/metrics' });
+    expect(models.spec.namespaceSelector).toEqual({ any: true });
   });
 });
 

@@ -181,10 +181,11 @@ resource "helm_release" "switchyard" {
         # The operator watches one namespace or all of them.
         watchNamespace = length(var.model_namespaces) == 1 ? var.model_namespaces[0] : ""
       }
-      modelFetch = { serviceAccount = { namespaces = var.model_namespaces } }
-      keda       = { enabled = true }
-      otlp       = { endpoint = local.otlp_endpoint }
-      redis      = { url = var.redis_url }
+      modelFetch   = { serviceAccount = { namespaces = var.model_namespaces } }
+      modelMetrics = { podMonitor = { enabled = true } }
+      keda         = { enabled = true }
+      otlp         = { endpoint = local.otlp_endpoint }
+      redis        = { url = var.redis_url }
     }),
     yamlencode(var.switchyard_values),
   ]
