@@ -8,7 +8,7 @@ version="$(awk '$1 == "require" && $2 == "github.com/opentofu/opentofu" { print 
 cache="${SWITCHYARD_CACHE:-$HOME/.cache/switchyard}"
 dir="$cache/tofu-$version"
 bin="$dir/bin/tofu"
-if [[ -x "$bin" ]] && "$bin" version >/dev/null 2>&1; then
+if [[ -x "$bin" ]] && TF_CLI_CONFIG_FILE=/dev/null "$bin" version >/dev/null 2>&1; then
   echo "[deploy] tofu $version cached at $bin"
   exit 0
 fi
@@ -21,4 +21,4 @@ start=$(date +%s)
   nice -n 10 go build -trimpath -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" -o "$bin.tmp" github.com/opentofu/opentofu/cmd/tofu
 ) >"$log" 2>&1 || { tail -20 "$log" >&2; echo "[deploy] tofu build failed; see $log" >&2; exit 1; }
 mv "$bin.tmp" "$bin"
-echo "[deploy] tofu $version built in $(( $(date +%s) - start )) s: $("$bin" version | head -1)"
+echo "[deploy] tofu $version built in $(( $(date +%s) - start )) s: $(TF_CLI_CONFIG_FILE=/dev/null "$bin" version | head -1)"
