@@ -85,6 +85,11 @@ const FAILED: [string, unknown[], string[]][] = [
     ["operator.versions is 'registry' but registry.bucket is empty"],
   ],
   [
+    'a grace period too short for the drain',
+    [BASE_VALUES, { gateway: { drainTimeoutSeconds: 60, terminationGracePeriodSeconds: 45 } }],
+    ['gateway.terminationGracePeriodSeconds (45) must exceed gateway.drainTimeoutSeconds (60)'],
+  ],
+  [
     'a lease shorter than its renew deadline',
     [BASE_VALUES, { operator: { leaderElection: { leaseDurationSeconds: 5, renewDeadlineSeconds: 10 } } }],
     ['leaseDurationSeconds must exceed renewDeadlineSeconds'],
