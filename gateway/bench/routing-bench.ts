@@ -160,8 +160,16 @@ const pct = (xs: number[], q: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : Number.NaN;
 };
 
+/** What an open-loop slice measured. */
+interface Slice {
+  ttfts: number[];
+  ok: number;
+  errors: number;
+  seconds: number;
+}
+
 /** Open-loop Poisson arrivals at `ratePerS` for `ms`; waits for the stragglers. */
-async function openLoop(url: string, ratePerS: number, ms: number, shared: number) {
+async function openLoop(url: string, ratePerS: number, ms: number, shared: number): Promise<Slice> {
   const pending: Promise<Outcome>[] = [];
   const start = performance.now();
   let next = start;
@@ -172,13 +180,11 @@ async function openLoop(url: string, ratePerS: number, ms: number, shared: numbe
     next += (-Math.log(1 - random()) / ratePerS) * 1000;
   }
   const outcomes = await Promise.all(pending);
-  const elapsedS = (performance.now() - start) / 1000;
-  const ttfts = outcomes.flatMap((o) => (o.ttftMs === undefined ? [] : [o.ttftMs]));
   return {
-    p50: pct(ttfts, 0.5),
-    p95: pct(ttfts, 0.95),
-    throughput: outcomes.filter((o) => o.ok).length / elapsedS,
+    ttfts: outcomes.flatMap((o) => (o.ttftMs === undefined ? [] : [o.ttftMs])),
+    ok: outcomes.filter((o) => o.ok).length,
     errors: outcomes.filter((o) => !o.ok).length,
+    seconds: (performance.now() - start) / 1000,
   };
 }
 
@@ -262,6 +268,10 @@ async function routingSection(): Promise<void> {
     { name: 'shared-prefix', shared: 1 },
   ];
   const loads = [0.5, 0.8, 0.95];
+  const policies = Object.keys(POLICIES) as Policy[];
+  // Each (policy, load) cell is measured in REPS slices, the policies taking turns, so a burst of noise from
+  // other work on the machine lands on every policy alike instead of on whichever ran at that moment.
+  const REPS = 3;
   console.log(
     `load average at start: ${loadavg()
       .map((l) => l.toFixed(1))
@@ -269,46 +279,59 @@ async function routingSection(): Promise<void> {
   );
   for (const workload of workloads) {
     const pods = await startPods();
-    const results = new Map<string, { p50: number; p95: number; throughput: number; errors: number }>();
+    const cells = new Map<string, Slice>();
+    let capacity = 0;
     try {
       // Capacity: closed loop well past saturation through least-outstanding (no cache help, no handicap).
       const probe = await startGatewayProcess(pods.urls, 'least-outstanding');
       await closedLoop(probe.url, 16, 3000, workload.shared); // warm caches and JIT
-      const capacity = await closedLoop(probe.url, 48, Math.max(6000, durationMs / 2), workload.shared);
+      capacity = await closedLoop(probe.url, 48, Math.max(6000, durationMs / 2), workload.shared);
       await probe.stop();
-      console.log(
-        `\nWorkload "${workload.name}" — fleet capacity ${capacity.toFixed(1)} req/s (4 pods, closed loop)`,
-      );
-      for (const policy of Object.keys(POLICIES) as Policy[]) {
-        const gw = await startGatewayProcess(pods.urls, policy);
-        await openLoop(gw.url, capacity * 0.3, 2000, workload.shared); // warm-up, not reported
+      const gateways = new Map<Policy, { url: string; stop: () => Promise<void> }>();
+      for (const policy of policies) gateways.set(policy, await startGatewayProcess(pods.urls, policy));
+      try {
         for (const load of loads) {
-          results.set(
-            `${policy}@${load}`,
-            await openLoop(gw.url, capacity * load, durationMs, workload.shared),
-          );
+          for (let rep = 0; rep < REPS; rep++) {
+            for (let k = 0; k < policies.length; k++) {
+              const policy = policies[(k + rep) % policies.length]!;
+              const url = gateways.get(policy)!.url;
+              await openLoop(url, capacity * load, 1000, workload.shared); // settle this policy's cache state
+              const slice = await openLoop(url, capacity * load, durationMs / REPS, workload.shared);
+              const cell = cells.get(`${policy}@${load}`) ?? { ttfts: [], ok: 0, errors: 0, seconds: 0 };
+              cell.ttfts.push(...slice.ttfts);
+              cell.ok += slice.ok;
+              cell.errors += slice.errors;
+              cell.seconds += slice.seconds;
+              cells.set(`${policy}@${load}`, cell);
+            }
+          }
         }
-        await gw.stop();
+      } finally {
+        for (const gw of gateways.values()) await gw.stop();
       }
     } finally {
       await pods.stop();
     }
+    console.log(
+      `\nWorkload "${workload.name}" — fleet capacity ${capacity.toFixed(1)} req/s (4 pods, closed loop)`,
+    );
     console.log(
       '| policy            | load | TTFT p50 ms | TTFT p95 ms | throughput req/s | errors | p95 vs round-robin |',
     );
     console.log(
       '|-------------------|------|-------------|-------------|------------------|--------|--------------------|',
     );
-    for (const policy of Object.keys(POLICIES) as Policy[]) {
+    for (const policy of policies) {
       for (const load of loads) {
-        const r = results.get(`${policy}@${load}`)!;
-        const rr = results.get(`round-robin@${load}`)!;
+        const c = cells.get(`${policy}@${load}`)!;
+        const p95 = pct(c.ttfts, 0.95);
+        const rrP95 = pct(cells.get(`round-robin@${load}`)!.ttfts, 0.95);
         const vs =
           policy === 'round-robin'
             ? '—'
-            : `${(((r.p95 - rr.p95) / rr.p95) * 100).toFixed(0)} % (${(rr.p95 / r.p95).toFixed(2)}x lower)`;
+            : `${(((p95 - rrP95) / rrP95) * 100).toFixed(0)} % (${(rrP95 / p95).toFixed(2)}x lower)`;
         console.log(
-          `| ${policy.padEnd(17)} | ${`${load * 100}%`.padEnd(4)} | ${r.p50.toFixed(0).padStart(11)} | ${r.p95.toFixed(0).padStart(11)} | ${r.throughput.toFixed(1).padStart(16)} | ${String(r.errors).padStart(6)} | ${vs.padEnd(18)} |`,
+          `| ${policy.padEnd(17)} | ${`${load * 100}%`.padEnd(4)} | ${pct(c.ttfts, 0.5).toFixed(0).padStart(11)} | ${p95.toFixed(0).padStart(11)} | ${(c.ok / c.seconds).toFixed(1).padStart(16)} | ${String(c.errors).padStart(6)} | ${vs.padEnd(18)} |`,
         );
       }
     }
