@@ -20,6 +20,9 @@ import {
   waitForVersion,
 } from './harness.ts';
 
+/** Pod IPs of this file's cluster: a range of its own, so clusters of parallel test files never collide. */
+const POD_CIDR = '127.23.0.0/16';
+
 const MODEL = 'scaled';
 let env: E2eCluster;
 let gateway: { url: string; stop(): void };
@@ -31,7 +34,7 @@ const replicas = async () =>
     ?.spec.replicas ?? -1;
 
 beforeAll(async () => {
-  env = await startE2eCluster({ keda: true, hpaSyncPeriodSeconds: 1 });
+  env = await startE2eCluster({ keda: true, hpaSyncPeriodSeconds: 1, podCidr: POD_CIDR });
   const scalerPort = await freePort();
   gateway = await startGatewayProcess(env.cluster.kubeconfig, {
     scaler: { enabled: true, port: scalerPort },

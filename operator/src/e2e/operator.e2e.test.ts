@@ -24,6 +24,9 @@ import {
   waitForVersion,
 } from './harness.ts';
 
+/** Pod IPs of this file's cluster: a range of its own, so clusters of parallel test files never collide. */
+const POD_CIDR = '127.21.0.0/16';
+
 const LEASE_ARGS = [
   '--versions',
   'none',
@@ -54,7 +57,7 @@ const leaseHolder = async () =>
   )?.spec?.holderIdentity;
 
 beforeAll(async () => {
-  env = await startE2eCluster();
+  env = await startE2eCluster({ podCidr: POD_CIDR });
   gateway = await startGatewayProcess(env.cluster.kubeconfig);
   operator('op-a');
 });

@@ -15,13 +15,16 @@ import {
   waitForVersion,
 } from './harness.ts';
 
+/** Pod IPs of this file's cluster: a range of its own, so clusters of parallel test files never collide. */
+const POD_CIDR = '127.22.0.0/16';
+
 const rbac = (file: string) => readFileSync(new URL(`../../config/rbac/${file}`, import.meta.url), 'utf8');
 let env: E2eCluster;
 let op: OperatorProcess;
 let saKubeconfig: string;
 
 beforeAll(async () => {
-  env = await startE2eCluster();
+  env = await startE2eCluster({ podCidr: POD_CIDR });
   await env.cluster.client.apply(
     ['service-account.yaml', 'cluster-role.yaml', 'cluster-role-binding.yaml', 'leader-election-role.yaml']
       .map(rbac)
