@@ -23,10 +23,11 @@ import { writeLoadReport } from '../src/report/write-report.ts';
 import { formatProgress } from '../src/run/progress.ts';
 import { runLoad } from '../src/run/run-load.ts';
 import { prometheusSampler } from '../src/run/sampler.ts';
-import { resolveScenario } from '../src/run/scenarios.ts';
+import { resolveScenario, type Scenario } from '../src/run/scenarios.ts';
 import {
   applyBasics,
   type ClusterHandle,
+  describeState,
   MODEL,
   modelDeployment,
   NAMESPACE,
@@ -52,6 +53,19 @@ const children: Child[] = [];
 let cluster: ClusterHandle | undefined;
 const work = mkdtempSync(join(tmpdir(), 'autoscale-'));
 const out = join('reports', `autoscale-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+
+/** When the ramp holds its most users (the stress stage), ms from the start. */
+function peakStage(scenario: Scenario): { fromMs: number; toMs: number } | undefined {
+  if (scenario.pattern.type !== 'staged') return undefined;
+  let from = 0;
+  let best: { fromMs: number; toMs: number; users: number } | undefined;
+  for (const stage of scenario.pattern.stages) {
+    if (!best || stage.users > best.users)
+      best = { fromMs: from, toMs: from + stage.durationMs, users: stage.users };
+    from += stage.durationMs;
+  }
+  return best && { fromMs: best.fromMs, toMs: best.toMs };
+}
 
 function printSteps(): void {
   console.log('\n| step | ok | detail |\n|---|---|---|');
@@ -106,7 +120,12 @@ async function main(): Promise<number> {
   await step(
     steps,
     'model at zero replicas before load',
-    () => waitFor('zero replicas', async () => (await readyReplicas(c)) === 0, 120_000),
+    () =>
+      waitFor('zero replicas', async () => (await readyReplicas(c)) === 0, 120_000).catch(
+        async (error: Error) => {
+          throw new Error(`${error.message}: ${await describeState(c)}`);
+        },
+      ),
     () => '0 ready',
   );
 
@@ -153,6 +172,7 @@ async function main(): Promise<number> {
     first: run.collector.first,
     loadEndMs,
     ttftTargetMs: DEFAULT_TARGETS.ttftP95Ms,
+    peakLoad: peakStage(scenario),
   });
   const table = behavioursTable(behaviours);
   appendFileSync(join(out, 'report.md'), `\n## Autoscaling\n\n${table}\n`);

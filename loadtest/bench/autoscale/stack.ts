@@ -87,9 +87,23 @@ export async function applyBasics(cluster: ClusterHandle): Promise<void> {
   for (const file of readdirSync(crdDir).filter((f) => f.endsWith('.yaml'))) {
     await cluster.client.apply(readFileSync(join(crdDir, file), 'utf8'));
   }
-  await cluster.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
-  // Let the API server publish the new kind before objects of it are applied.
-  await new Promise((r) => setTimeout(r, 2_000));
+  await cluster.client.apply([
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
+    // The operator's leader-election Lease lives here.
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'switchyard-system' } },
+  ]);
+  // The API server serves the new kind a moment after the CRD is stored.
+  await waitFor(
+    'ModelDeployment CRD established',
+    async () => {
+      await cluster.client.get(
+        `/apis/serving.switchyard.dev/v1alpha1/namespaces/${NAMESPACE}/modeldeployments`,
+      );
+      return true;
+    },
+    30_000,
+    500,
+  );
 }
 
 /** Starts the gateway process with Kubernetes discovery and the scaler; returns its URLs. */
@@ -152,19 +166,24 @@ export function modelDeployment(scalerAddress: string, cooldownSeconds: number):
     spec: {
       model: MODEL,
       registry: { version: 'v1' },
+      // Pods run the simulator in real time (the pod runner starts it), so TTFT and TPOT are the profile's.
       engine: {
         podAnnotations: { 'testkit.switchyard.dev/run': 'sim' },
         args: ['--profile', 'mistral-7b-h100'],
       },
-      resources: { gpu: 0, cpu: '1', memory: '1Gi' },
+      resources: { gpu: 0, cpu: '10m', memory: '64Mi' },
       replicas: { min: 0, max: 8 },
       scaling: {
+        enabled: true,
         queueDepthPerReplica: 4,
         cooldownSeconds,
         pollingIntervalSeconds: 5,
         queueTrigger: 'external',
         externalScalerAddress: scalerAddress,
+        // Only the gateway's queue: no Prometheus in this cluster.
+        engineWaitingPerReplica: 0,
       },
+      rollout: { analysis: { requestsPerPod: 4, maxTtftP95Seconds: 5, maxTpotP95Seconds: 1 } },
     },
   };
 }
@@ -189,5 +208,35 @@ export async function waitFor(
     if (await check().catch(() => false)) return;
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** One line on the model's Deployments and ScaledObjects, for a step that timed out. */
+export async function describeState(cluster: ClusterHandle): Promise<string> {
+  try {
+    const d = await cluster.client.get<{
+      items: {
+        metadata: { name: string };
+        spec?: { replicas?: number };
+        status?: { readyReplicas?: number };
+      }[];
+    }>(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`);
+    const so = await cluster.client.get<{
+      items: {
+        metadata: { name: string };
+        status?: { conditions?: { type: string; status: string; message?: string }[] };
+      }[];
+    }>(`/apis/keda.sh/v1alpha1/namespaces/${NAMESPACE}/scaledobjects`);
+    const deployments = d.items.map(
+      (i) =>
+        `deployment ${i.metadata.name} spec ${i.spec?.replicas ?? '?'} ready ${i.status?.readyReplicas ?? 0}`,
+    );
+    const scaled = so.items.map(
+      (i) =>
+        `scaledobject ${i.metadata.name} ${(i.status?.conditions ?? []).map((c) => `${c.type}=${c.status}${c.message ? ` (${c.message})` : ''}`).join(', ')}`,
+    );
+    return [...deployments, ...scaled].join('; ');
+  } catch (error) {
+    return `state unavailable: ${(error as Error).message}`;
   }
 }

@@ -61,6 +61,18 @@ describe('evaluateAutoscale', () => {
     expect(evaluateAutoscale({ ...input, timeline: stuck })[2]?.pass).toBe(false);
   });
 
+  it('judges recovery under the peak load only, when the peak stage is known', () => {
+    // TTFT falls only after the peak stage (less load, not more replicas): not a recovery.
+    const late = healthy.map((p) => (p.tMs === 40_000 || p.tMs === 50_000 ? { ...p, ttftP95Ms: 3_000 } : p));
+    expect(
+      evaluateAutoscale({ ...input, timeline: late, peakLoad: { fromMs: 30_000, toMs: 50_000 } })[2]?.pass,
+    ).toBe(false);
+    expect(evaluateAutoscale({ ...input, peakLoad: { fromMs: 30_000, toMs: 50_000 } })[2]).toMatchObject({
+      pass: true,
+      evidence: 'TTFT p95 peaked at 900 ms (30 s), came down to 250 ms (50 s) under load',
+    });
+  });
+
   it('fails the scale to zero when replicas remain after the wait', () => {
     const stays = healthy.map((p) => (p.tMs > 60_000 ? { ...p, replicas: 1 } : p));
     expect(evaluateAutoscale({ ...input, timeline: stays })[3]).toMatchObject({

@@ -21,6 +21,8 @@ export interface AutoscaleInput {
   loadEndMs: number;
   /** TTFT p95 counted as recovered below this, ms (the target). */
   ttftTargetMs: number;
+  /** When the load was at its peak (the stress stage); recovery is judged under that same load. */
+  peakLoad?: { fromMs: number; toMs: number };
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(0)} s`;
@@ -52,7 +54,8 @@ export function evaluateAutoscale(input: AutoscaleInput): Behaviour[] {
     evidence: peak ? `replicas reached ${peak.replicas} at ${s(peak.tMs)}` : 'no replica samples',
   };
 
-  const loaded = t.filter((p) => p.tMs <= input.loadEndMs && p.ttftP95Ms !== undefined);
+  const window = input.peakLoad ?? { fromMs: 0, toMs: input.loadEndMs };
+  const loaded = t.filter((p) => p.tMs >= window.fromMs && p.tMs <= window.toMs && p.ttftP95Ms !== undefined);
   const worst = loaded.reduce<TimelinePoint | undefined>(
     (m, p) => ((p.ttftP95Ms ?? 0) > (m?.ttftP95Ms ?? 0) ? p : m),
     undefined,

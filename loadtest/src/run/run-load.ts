@@ -118,6 +118,8 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRun> {
     );
   }, collector.intervalMs);
 
+  // The state before the first request (a scale-from-zero run starts at zero replicas).
+  if (options.sampler) collector.sample(0, await options.sampler().catch(() => ({})));
   const common = {
     durationMs: scenario.durationMs,
     maxRequests: options.maxRequests ?? 100_000,
