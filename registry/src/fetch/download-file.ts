@@ -5,6 +5,7 @@ import { type FileHandle, open, rename } from 'node:fs/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { RegistryError } from '../errors.ts';
 import { splitRanges } from '../publish/plan.ts';
+import { BufferPool } from '../transfer/buffer-pool.ts';
 import { sharedBuffer, workerDigest } from '../transfer/hash-worker.ts';
 import { partialPaths, readPartialState, removePartial, writePartialState } from './partial-state.ts';
 
@@ -30,27 +31,27 @@ export interface DownloadStats {
   downloadedBytes: number;
 }
 
-// Buffers live in shared memory so the digest worker reads them without a copy.
-async function readInto(file: FileHandle, start: number, length: number): Promise<Buffer> {
-  const buffer = sharedBuffer(length);
+/** Reads `target.length` bytes at `start`; returns how many there were (fewer at end of file). */
+async function readInto(file: FileHandle, start: number, target: Buffer): Promise<number> {
   let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await file.read(buffer, filled, length - filled, start + filled);
+  while (filled < target.length) {
+    const { bytesRead } = await file.read(target, filled, target.length - filled, start + filled);
     if (bytesRead === 0) break;
     filled += bytesRead;
   }
-  if (filled === length) return buffer;
-  const short = sharedBuffer(filled);
-  buffer.copy(short, 0, 0, filled);
-  return short;
+  return filled;
 }
+
+/** Slice size for hashing reused chunks from disk. */
+const reuseSliceBytes = 1024 * 1024;
 
 /** Bytes written to disk at a time while a range is still arriving, so disk and network overlap. */
 const flushEveryBytes = 4 * 1024 * 1024;
 
-/** Receives a range into memory (kept for hashing) and writes it to `file` at `start` as it arrives. */
-async function receive(body: AsyncIterable<Uint8Array>, file: FileHandle, start: number, length: number) {
-  const buffer = sharedBuffer(length);
+/** Receives a range into `into` (kept for hashing) and writes it to `file` at `start` as it arrives. */
+async function receive(body: AsyncIterable<Uint8Array>, file: FileHandle, start: number, into: Buffer) {
+  const length = into.length;
+  const buffer = into;
   const writes: Promise<unknown>[] = [];
   let filled = 0;
   let flushed = 0;
@@ -98,8 +99,11 @@ async function downloadOnce(options: DownloadFileOptions): Promise<DownloadStats
   const file = await open(paths.data, previous ? 'r+' : 'w+').catch(() => open(paths.data, 'w+'));
   const chunks = splitRanges(options.size, options.chunkSizeBytes);
   const hash = workerDigest();
-  const landed = new Map<number, Buffer>();
+  // Chunks in [cursor, cursor + window) are the only ones holding buffers, so `window` buffers suffice.
   const window = options.concurrency + 1;
+  const pool = new BufferPool(window, Math.min(options.chunkSizeBytes, options.size));
+  const scratch = sharedBuffer(Math.min(reuseSliceBytes, options.chunkSizeBytes, Math.max(1, options.size)));
+  const landed = new Map<number, { bytes: Buffer; pooled: Buffer }>();
   const stats: DownloadStats = { reusedBytes: 0, downloadedBytes: 0 };
   let cursor = 0;
   let next = 0;
@@ -118,19 +122,31 @@ async function downloadOnce(options: DownloadFileOptions): Promise<DownloadStats
     hashing = hashing.then(async () => {
       while (cursor < chunks.length) {
         const range = chunks[cursor]!;
-        let bytes = landed.get(cursor);
-        if (bytes) landed.delete(cursor);
-        else if (previous && done.has(cursor) && !failure) {
-          bytes = await readInto(file, range.start, range.end - range.start);
-          stats.reusedBytes += bytes.length;
-          options.onBytes?.(bytes.length);
+        const arrived = landed.get(cursor);
+        if (arrived) {
+          landed.delete(cursor);
+          await hash.update(arrived.bytes);
+          pool.release(arrived.pooled);
+        } else if (previous && done.has(cursor) && !failure) {
+          await hashFromDisk(range);
         } else break;
-        await hash.update(bytes);
         cursor++;
         notify();
       }
     });
   };
+
+  // A reused chunk is hashed from the partial file in small slices through one scratch buffer.
+  async function hashFromDisk(range: { start: number; end: number }) {
+    for (let at = range.start; at < range.end; at += scratch.length) {
+      const slice = scratch.subarray(0, Math.min(scratch.length, range.end - at));
+      const read = await readInto(file, at, slice);
+      await hash.update(slice.subarray(0, read));
+      stats.reusedBytes += read;
+      options.onBytes?.(read);
+      if (read < slice.length) return; // a short partial: the digest will not match and we start over
+    }
+  }
 
   async function worker() {
     while (!failure) {
@@ -140,6 +156,7 @@ async function downloadOnce(options: DownloadFileOptions): Promise<DownloadStats
       while (index >= cursor + window && !failure) await new Promise<void>((r) => wake.push(r));
       if (failure) return;
       const range = chunks[index]!;
+      const pooled = await pool.acquire();
       try {
         signal?.throwIfAborted();
         const out = await s3.send(
@@ -154,16 +171,17 @@ async function downloadOnce(options: DownloadFileOptions): Promise<DownloadStats
           out.Body as AsyncIterable<Uint8Array>,
           file,
           range.start,
-          range.end - range.start,
+          pooled.subarray(0, range.end - range.start),
         );
         done.add(index);
         stats.downloadedBytes += bytes.length;
         options.onBytes?.(bytes.length);
         const snapshot = { ...identity, done: [...done] };
         stateWrite = stateWrite.then(() => writePartialState(paths.state, snapshot));
-        landed.set(index, bytes);
+        landed.set(index, { bytes, pooled });
         advance();
       } catch (error) {
+        pool.release(pooled);
         failure ??= { error };
         notify();
       }

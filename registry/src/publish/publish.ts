@@ -12,7 +12,8 @@ import { type Manifest, modelNameSchema, parseWithPath, versionNameSchema } from
 import { fileObjectKey, manifestObjectKey, versionObjectPrefix } from '../store/keys.ts';
 import type { VersionRecord } from '../store/records.ts';
 import { commitVersion, getVersion } from '../store/table.ts';
-import { mapLimit, Semaphore } from '../transfer/limit.ts';
+import { BufferPool } from '../transfer/buffer-pool.ts';
+import { mapLimit } from '../transfer/limit.ts';
 import { deletePrefix } from './cleanup.ts';
 import { scanModelDirectory } from './plan.ts';
 import { uploadFile } from './upload-file.ts';
@@ -58,7 +59,7 @@ export async function publishVersion(ctx: RegistryContext, options: PublishOptio
   const signal = options.signal;
   options.onProgress?.({ totalBytes: files.reduce((n, f) => n + f.size, 0) });
   try {
-    const permits = new Semaphore(ctx.config.concurrency);
+    const buffers = new BufferPool(ctx.config.concurrency, ctx.config.partSizeBytes);
     const digests = await mapLimit(files, ctx.config.concurrency, (file) =>
       uploadFile({
         s3,
@@ -67,7 +68,7 @@ export async function publishVersion(ctx: RegistryContext, options: PublishOptio
         absolutePath: file.absolutePath,
         size: file.size,
         partSizeBytes: ctx.config.partSizeBytes,
-        permits,
+        buffers,
         signal,
         onBytes: (bytes) => options.onProgress?.({ bytes }),
       }),

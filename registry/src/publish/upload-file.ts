@@ -2,7 +2,7 @@
 // verifies it on receipt; it also stands in for the signed payload hash, see aws/clients.ts), and the
 // whole-file digest for the manifest comes from the same single read. Parts are read in order into shared
 // memory; a worker hashes each part (needed before its upload) while another feeds the whole-file digest
-// (needed only at the end). Memory: at most `permits` parts held at once.
+// (needed only at the end). Memory: the pool's buffers, reused part after part.
 import { type FileHandle, open } from 'node:fs/promises';
 import {
   AbortMultipartUploadCommand,
@@ -13,8 +13,8 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { hexToBase64 } from '../hashing.ts';
+import type { BufferPool } from '../transfer/buffer-pool.ts';
 import { sha256Part, sharedBuffer, type WorkerDigest, workerDigest } from '../transfer/hash-worker.ts';
-import type { Semaphore } from '../transfer/limit.ts';
 import { type PartRange, planUpload } from './plan.ts';
 
 /** What uploadFile needs to know. */
@@ -25,14 +25,20 @@ export interface UploadFileOptions {
   absolutePath: string;
   size: number;
   partSizeBytes: number;
-  /** Shared across files: one permit per part held in memory. */
-  permits: Semaphore;
+  /** Shared across files: every part is read into one of these buffers (bounds memory). */
+  buffers: BufferPool;
   signal?: AbortSignal | undefined;
   onBytes?: ((n: number) => void) | undefined;
 }
 
-async function readRange(file: FileHandle, range: { start: number; end: number }): Promise<Buffer> {
-  const buffer = sharedBuffer(range.end - range.start);
+/** Reads a range into `into` (or a dedicated buffer when a huge file's parts outgrow the pool's size). */
+async function readRange(
+  file: FileHandle,
+  range: { start: number; end: number },
+  into: Buffer,
+): Promise<Buffer> {
+  const length = range.end - range.start;
+  const buffer = length <= into.length ? into.subarray(0, length) : sharedBuffer(length);
   let filled = 0;
   while (filled < buffer.length) {
     const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, range.start + filled);
@@ -46,14 +52,14 @@ const sendOptions = (signal?: AbortSignal) => (signal ? { abortSignal: signal } 
 
 /** Uploads the file and returns its SHA-256 (hex). On failure a multipart upload is aborted. */
 export async function uploadFile(options: UploadFileOptions): Promise<{ sha256: string }> {
-  const { s3, bucket, key, permits, signal } = options;
+  const { s3, bucket, key, buffers, signal } = options;
   const plan = planUpload(options.size, options.partSizeBytes);
   const file = await open(options.absolutePath, 'r');
   try {
     if (plan.kind === 'single') {
-      await permits.acquire();
+      const pooled = await buffers.acquire();
       try {
-        const body = await readRange(file, { start: 0, end: plan.size });
+        const body = await readRange(file, { start: 0, end: plan.size }, pooled);
         const hex = await sha256Part(body); // one part: its digest is the file's
         await s3.send(
           new PutObjectCommand({
@@ -68,7 +74,7 @@ export async function uploadFile(options: UploadFileOptions): Promise<{ sha256: 
         options.onBytes?.(body.length);
         return { sha256: hex };
       } finally {
-        permits.release();
+        buffers.release(pooled);
       }
     }
     const created = await s3.send(
@@ -115,21 +121,21 @@ async function uploadParts(
   uploadId: string,
   fileDigest: WorkerDigest,
 ): Promise<CompletedPart[]> {
-  const { s3, bucket, key, permits, signal } = options;
+  const { s3, bucket, key, buffers, signal } = options;
   const done: CompletedPart[] = [];
   const inFlight: Promise<void>[] = [];
   let failure: { error: unknown } | undefined;
   for (const part of parts) {
-    await permits.acquire();
+    const pooled = await buffers.acquire();
     if (failure || signal?.aborted) {
-      permits.release();
+      buffers.release(pooled);
       break;
     }
     let body: Buffer;
     try {
-      body = await readRange(file, part);
+      body = await readRange(file, part, pooled);
     } catch (error) {
-      permits.release();
+      buffers.release(pooled);
       failure ??= { error };
       break;
     }
@@ -151,14 +157,14 @@ async function uploadParts(
       done.push({ PartNumber: part.partNumber, ETag: out.ETag!, ChecksumSHA256: checksum });
       options.onBytes?.(body.length);
     });
-    // The permit (and the part's memory) is held until both the upload and the whole-file digest used it.
+    // The buffer goes back to the pool once both the upload and the whole-file digest are done with it.
     inFlight.push(
       Promise.all([uploaded, digested])
         .then(() => undefined)
         .catch((error: unknown) => {
           failure ??= { error };
         })
-        .finally(() => permits.release()),
+        .finally(() => buffers.release(pooled)),
     );
   }
   await Promise.all(inFlight);
