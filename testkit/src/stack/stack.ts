@@ -1,6 +1,6 @@
 // testkit: `up` / `down` / `status`: servers that outlive the CLI, located through one env file.
 
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestkitError } from '../core/errors.ts';
 import { repoRoot, runRoot } from '../core/paths.ts';
@@ -12,6 +12,8 @@ interface StackState {
   servers: string[];
   processGroups: number[];
   envFile: string;
+  /** Folder holding every run folder (data, logs) of this stack. */
+  stackDir?: string;
 }
 
 /** The env file `up` writes: `$SWITCHYARD_ENV_FILE` or `.env.testkit` at the repository root. */
@@ -60,6 +62,10 @@ export async function stackUp(names: string[]): Promise<number> {
     );
   }
   keepProcessesAfterExit();
+  // Every run folder of this stack goes under one folder, so `down` can remove them all.
+  const statePath = stateFile();
+  const stackDir = mkdtempSync(join(runRoot(), 'stack-'));
+  process.env.SWITCHYARD_RUN_DIR = stackDir;
   const started = Date.now();
   const env: Record<string, string> = {};
   try {
@@ -87,8 +93,9 @@ export async function stackUp(names: string[]): Promise<number> {
     servers: wanted,
     processGroups: liveProcessGroups(),
     envFile: file,
+    stackDir,
   };
-  writeFileSync(stateFile(), JSON.stringify(state, null, 2));
+  writeFileSync(statePath, JSON.stringify(state, null, 2));
   console.log(lines.join('\n'));
   console.log(
     `\nwarm start of ${wanted.join(', ')} took ${((Date.now() - started) / 1000).toFixed(1)}s; addresses in ${file}`,
@@ -118,6 +125,7 @@ export async function stackDown(): Promise<number> {
   for (const pgid of state.processGroups) killGroup(pgid, 'SIGKILL');
   rmSync(stateFile(), { force: true });
   if (existsSync(state.envFile)) rmSync(state.envFile);
+  if (state.stackDir) rmSync(state.stackDir, { recursive: true, force: true });
   console.log(`stopped ${state.servers.join(', ')}`);
   return 0;
 }
