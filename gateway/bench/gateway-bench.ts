@@ -16,6 +16,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cpuMs } from './cpu.ts';
 import { asChild, type Child, spawnReady, waitForHttp } from './processes.ts';
 import { runConcurrentStreams } from './streams.ts';
 import { runWrk, type WrkResult, wrkScript } from './wrk.ts';
@@ -42,16 +43,16 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startUpstream(extra: string[] = []): Promise<number> {
+async function startUpstream(extra: string[] = []): Promise<Target> {
   const { child, ready } = await spawnReady<{ port: number }>(process.execPath, [
     join(import.meta.dirname, 'zero-upstream.ts'),
     ...extra,
   ]);
   children.push(child);
-  return ready.port;
+  return { port: ready.port, pid: child.process.pid! };
 }
 
-async function startGatewayProcess(upstreamPort: number): Promise<number> {
+async function startGatewayProcess(upstreamPort: number): Promise<Target> {
   const port = await freePort();
   const adminPort = await freePort();
   const config = join(work, `gateway-${upstreamPort}.yaml`);
@@ -73,10 +74,10 @@ async function startGatewayProcess(upstreamPort: number): Promise<number> {
   });
   children.push(asChild(proc));
   await waitForHttp(`http://127.0.0.1:${adminPort}/healthz`);
-  return port;
+  return { port, pid: proc.pid! };
 }
 
-async function startNginx(upstreamPort: number): Promise<number> {
+async function startNginx(upstreamPort: number): Promise<Target> {
   const port = await freePort();
   const dir = mkdtempSync(join(work, 'nginx-'));
   writeFileSync(
@@ -108,13 +109,21 @@ http {
   });
   children.push(asChild(proc, 'SIGQUIT'));
   await waitForHttp(`http://127.0.0.1:${port}/`);
-  return port;
+  return { port, pid: proc.pid! };
+}
+
+/** A process under test: where it listens and its pid (for CPU accounting). */
+interface Target {
+  port: number;
+  pid: number;
 }
 
 interface Row {
   path: string;
   latency: WrkResult;
   rate: WrkResult;
+  /** CPU the process itself spent per request during the rate run, microseconds. */
+  cpuPerRequestUs: number;
 }
 
 const us = (n: number) => `${Math.round(n)} µs`;
@@ -125,9 +134,9 @@ function printTable(title: string, rows: Row[]): void {
   const nginx = rows.find((r) => r.path === 'nginx')!;
   console.log(`\n## ${title}\n`);
   console.log(
-    '| path | p50 @1 | p99 @1 | added p50 | added p99 | req/s @64 | p99 @64 | errors | ratio to nginx |',
+    '| path | p50 @1 | p99 @1 | added p50 | added p99 | req/s @64 | p99 @64 | errors | ratio to nginx | CPU per request |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const added50 = r.path === 'direct' ? '-' : us(r.latency.p50 - direct.latency.p50);
     const added99 = r.path === 'direct' ? '-' : us(r.latency.p99 - direct.latency.p99);
@@ -135,20 +144,24 @@ function printTable(title: string, rows: Row[]): void {
     console.log(
       `| ${pad(r.path, 7)} | ${us(r.latency.p50)} | ${us(r.latency.p99)} | ${added50} | ${added99} | ${Math.round(
         r.rate.rps,
-      )} | ${(r.rate.p99 / 1000).toFixed(1)} ms | ${errors} | ${(r.rate.rps / nginx.rate.rps).toFixed(2)}x |`,
+      )} | ${(r.rate.p99 / 1000).toFixed(1)} ms | ${errors} | ${(r.rate.rps / nginx.rate.rps).toFixed(2)}x | ${us(
+        r.cpuPerRequestUs,
+      )} |`,
     );
   }
 }
 
-async function measure(ports: Record<string, number>, body: string, name: string): Promise<Row[]> {
+async function measure(targets: Record<string, Target>, body: string, name: string): Promise<Row[]> {
   const script = wrkScript(work, name, body);
   const rows: Row[] = [];
-  for (const [path, port] of Object.entries(ports)) {
-    const url = `http://127.0.0.1:${port}/v1/chat/completions`;
+  for (const [path, target] of Object.entries(targets)) {
+    const url = `http://127.0.0.1:${target.port}/v1/chat/completions`;
     await runWrk(url, script, 1, 1); // warm-up: connections, JIT
     const latency = await runWrk(url, script, 1, latencySeconds);
+    const cpuBefore = cpuMs(target.pid);
     const rate = await runWrk(url, script, 64, rateSeconds);
-    rows.push({ path, latency, rate });
+    const cpuPerRequestUs = ((cpuMs(target.pid) - cpuBefore) * 1000) / Math.max(1, rate.requests);
+    rows.push({ path, latency, rate, cpuPerRequestUs });
     process.stderr.write(`  ${name} ${path}: p50 ${us(latency.p50)}, ${Math.round(rate.rps)} req/s\n`);
   }
   return rows;
@@ -160,32 +173,39 @@ async function main(): Promise<void> {
     `wrk -t1; latency at 1 connection for ${latencySeconds} s; rate at 64 connections for ${rateSeconds} s.`,
   );
   console.log(
-    'Gateway: access log off, auth off (as nginx: access_log off). One process each; 2 cores shared.',
+    'Gateway: access log off, auth off, no per-endpoint concurrency cap (as nginx). One process each, 2 cores shared.',
+  );
+  console.log(
+    'CPU per request: the process own CPU time during the rate run over its requests (for direct: the upstream).',
   );
   const upstream = await startUpstream();
-  const ports = {
+  const targets = {
     direct: upstream,
-    gateway: await startGatewayProcess(upstream),
-    nginx: await startNginx(upstream),
+    gateway: await startGatewayProcess(upstream.port),
+    nginx: await startNginx(upstream.port),
   };
 
   const chat = { model: 'bench', messages: [{ role: 'user', content: 'Say ok.' }], max_tokens: 8 };
   printTable(
     'Non-streaming chat completion (230-byte response)',
-    await measure(ports, JSON.stringify(chat), 'plain'),
+    await measure(targets, JSON.stringify(chat), 'plain'),
   );
   printTable(
     'Streaming chat completion (8 content events + usage + [DONE])',
-    await measure(ports, JSON.stringify({ ...chat, stream: true }), 'stream'),
+    await measure(targets, JSON.stringify({ ...chat, stream: true }), 'stream'),
   );
 
   const slow = await startUpstream(['--chunks', '20', '--interval-ms', '50']);
-  const slowPorts = { gateway: await startGatewayProcess(slow), nginx: await startNginx(slow) };
+  const slowTargets = { gateway: await startGatewayProcess(slow.port), nginx: await startNginx(slow.port) };
   console.log(`\n## ${streamCount} concurrent streams (20 events 50 ms apart + usage + [DONE])\n`);
   console.log('| path | completed | longest silence seen | p99 of per-stream longest silence | wall time |');
   console.log('|---|---|---|---|---|');
-  for (const [path, port] of Object.entries(slowPorts)) {
-    const r = await runConcurrentStreams(`http://127.0.0.1:${port}/v1/chat/completions`, streamCount, 21);
+  for (const [path, target] of Object.entries(slowTargets)) {
+    const r = await runConcurrentStreams(
+      `http://127.0.0.1:${target.port}/v1/chat/completions`,
+      streamCount,
+      21,
+    );
     console.log(
       `| ${path} | ${r.completed}/${r.streams} | ${r.maxGapMs.toFixed(0)} ms | ${r.p99GapMs.toFixed(0)} ms | ${r.seconds.toFixed(1)} s |`,
     );

@@ -58,8 +58,7 @@ export async function relayJson(ctx: RelayContext): Promise<void> {
     'content-length': payload.length,
     'x-request-id': ctx.requestId,
   });
-  // A string body goes out in one write together with the headers; a Buffer would take a writev of two.
-  outgoing.end(text);
+  outgoing.end(payload);
   exchange.finish(response.statusCode);
 }
 

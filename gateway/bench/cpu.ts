@@ -1,0 +1,29 @@
+/**
+ * CPU time a process (and its direct children) has used, from /proc. Per-request CPU is the proxy figure that
+ * holds still on a busy machine, where wall-clock rates move with whatever else runs.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICKS_PER_SECOND = 100; // Linux USER_HZ
+
+function ticks(pid: number): { ticks: number; ppid: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU milliseconds used so far by `pid` and its direct children (nginx's workers, say). */
+export function cpuMs(pid: number): number {
+  let total = ticks(pid)?.ticks ?? 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const child = ticks(Number(entry));
+    if (child?.ppid === pid) total += child.ticks;
+  }
+  return (total * 1000) / TICKS_PER_SECOND;
+}
