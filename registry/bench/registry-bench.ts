@@ -1,20 +1,20 @@
 // npm run bench:registry [-- --size-mib 256 --rounds 1]: publish and fetch of a generated model directory
 // against versitygw + DynamoDB Local on loopback, against a plain SDK upload and download of the same
 // bytes without any hashing. Prints times, the ratio (goal ≤ 1.15) and peak RSS per phase (flat memory).
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { S3Client } from '@aws-sdk/client-s3';
+import { parseArgs, promisify } from 'node:util';
 import { formatBytes, formatTable } from '../src/cli/output.ts';
-import { fetchVersion } from '../src/fetch/fetch-version.ts';
 import { initRegistry } from '../src/init.ts';
 import { deletePrefix } from '../src/publish/cleanup.ts';
-import { scanModelDirectory } from '../src/publish/plan.ts';
-import { publishVersion } from '../src/publish/publish.ts';
 import { writeModelDir } from '../src/testing/model-dir.ts';
 import { contextFor, startLocalRegistryServers } from '../src/testing/registry-servers.ts';
-import { plainDownload, plainUpload, unsignedPayload } from './plain-transfer.ts';
+import type { PhaseJob } from './bench-phase.ts';
+
+const execFileAsync = promisify(execFile);
+const phaseScript = join(import.meta.dirname, 'bench-phase.ts');
 
 const MiB = 1024 * 1024;
 const { values } = parseArgs({
@@ -54,28 +54,16 @@ interface Measurement {
   seconds: number;
   /** Client CPU (user + system) seconds: less noisy than wall time on a shared machine. */
   cpuSeconds: number;
-  peakRss: number;
+  /** The phase process's peak resident memory (kernel maxrss). */
+  maxRssBytes: number;
 }
 
-/** Runs `fn`, returning its wall time, client CPU time and the peak RSS sampled every 20 ms while it ran. */
-async function measure(fn: () => Promise<unknown>): Promise<Measurement> {
-  const cpu = process.cpuUsage();
-  let peakRss = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  }, 20);
-  const started = performance.now();
-  try {
-    await fn();
-  } finally {
-    clearInterval(timer);
-  }
-  const used = process.cpuUsage(cpu);
-  return {
-    seconds: (performance.now() - started) / 1000,
-    cpuSeconds: (used.user + used.system) / 1e6,
-    peakRss: Math.max(peakRss, process.memoryUsage.rss()),
-  };
+/** Runs one phase in a fresh process (see bench-phase.ts) so its peak RSS is its own. */
+async function runPhase(job: PhaseJob): Promise<Measurement> {
+  const { stdout } = await execFileAsync(process.execPath, [phaseScript, JSON.stringify(job)], {
+    maxBuffer: 1024 * 1024,
+  });
+  return JSON.parse(stdout) as Measurement;
 }
 
 type Phase = 'upload' | 'download';
@@ -93,57 +81,46 @@ const ctx = contextFor(servers, {
   concurrency,
   maxAttempts: 6,
 });
-const plainS3 = new S3Client({
-  endpoint: servers.s3.url,
-  region: servers.s3.region,
-  credentials: servers.s3.credentials,
-  forcePathStyle: true,
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-});
-plainS3.middlewareStack.add(unsignedPayload, { step: 'build', name: 'benchUnsignedPayload' });
 try {
   await initRegistry(ctx);
   const modelDir = join(scratch, 'model');
   process.stderr.write(`generating ${formatBytes(totalBytes)} model directory in ${modelDir}\n`);
   await writeModelDir(modelDir, modelFiles(totalBytes));
-  const files = await scanModelDirectory(modelDir);
+  const job = (phase: PhaseJob['phase'], name: string, targetDir = ''): PhaseJob => ({
+    phase,
+    servers: { s3: servers.s3, dynamodb: servers.dynamodb },
+    bucket: ctx.bucket,
+    table: ctx.table,
+    modelDir,
+    targetDir,
+    name,
+    partSizeBytes,
+    concurrency,
+  });
   for (let round = 1; round <= rounds; round++) {
     process.stderr.write(`round ${round}/${rounds}\n`);
     const plainPrefix = `plain/${round}/`;
-    results.upload.plain.push(
-      await measure(() =>
-        plainUpload(plainS3, ctx.bucket, plainPrefix, files, { partSizeBytes, concurrency }),
-      ),
-    );
-    results.upload.registry.push(
-      await measure(() =>
-        publishVersion(ctx, { model: 'bench', version: `r${round}`, dir: modelDir, createdBy: 'bench' }),
-      ),
-    );
+    const version = `r${round}`;
+    results.upload.plain.push(await runPhase(job('plain-upload', plainPrefix)));
+    results.upload.registry.push(await runPhase(job('publish', version)));
     const plainDir = join(scratch, `plain-${round}`);
-    results.download.plain.push(
-      await measure(() => plainDownload(plainS3, ctx.bucket, plainPrefix, files, plainDir)),
-    );
+    results.download.plain.push(await runPhase(job('plain-download', plainPrefix, plainDir)));
     await rm(plainDir, { recursive: true, force: true });
     const fetchDir = join(scratch, `fetch-${round}`);
-    results.download.registry.push(
-      await measure(() => fetchVersion(ctx, { model: 'bench', ref: `r${round}`, dir: fetchDir })),
-    );
+    results.download.registry.push(await runPhase(job('fetch', version, fetchDir)));
     await rm(fetchDir, { recursive: true, force: true });
-    await deletePrefix(plainS3, ctx.bucket, plainPrefix);
-    await deletePrefix(plainS3, ctx.bucket, `models/bench/r${round}/`);
+    await deletePrefix(ctx.clients.s3, ctx.bucket, plainPrefix);
+    await deletePrefix(ctx.clients.s3, ctx.bucket, `models/bench/${version}/`);
   }
 } finally {
   ctx.clients.destroy();
-  plainS3.destroy();
   await servers.stop();
   await rm(scratch, { recursive: true, force: true });
 }
 
 const best = (xs: Measurement[]) => Math.min(...xs.map((x) => x.seconds));
 const bestCpu = (xs: Measurement[]) => Math.min(...xs.map((x) => x.cpuSeconds));
-const peak = (xs: { peakRss: number }[]) => Math.max(...xs.map((x) => x.peakRss));
+const peak = (xs: Measurement[]) => Math.max(...xs.map((x) => x.maxRssBytes));
 const rate = (seconds: number) => `${formatBytes(totalBytes / seconds)}/s`;
 const rows = (['upload', 'download'] as const).map((phase) => {
   const r = results[phase];
