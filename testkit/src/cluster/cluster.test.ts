@@ -89,6 +89,58 @@ describe('startCluster with kwok', () => {
     }
   });
 
+  it('runs the vLLM simulator on each pod marked run=sim, serving the model named in the container args', async () => {
+    await cluster.client.apply({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'vllm', namespace: 'default' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'vllm' } },
+        template: {
+          metadata: { labels: { app: 'vllm' }, annotations: { [POD_RUN_ANNOTATION]: 'sim' } },
+          spec: {
+            containers: [
+              {
+                name: 'vllm',
+                image: 'vllm/vllm-openai',
+                args: ['--served-model-name', 'llama-test'],
+                ports: [{ containerPort: 8000 }],
+              },
+            ],
+          },
+        },
+      },
+    });
+    const pods = await waitUntil(
+      async () => {
+        const list = await cluster.client.get<PodList>(
+          '/api/v1/namespaces/default/pods?labelSelector=app%3Dvllm',
+        );
+        const ready = list.items.filter((p) => p.status.podIP);
+        return ready.length === 2 ? ready : undefined;
+      },
+      { what: 'simulator pods with IPs', timeoutMs: 60_000 },
+    );
+    for (const pod of pods) {
+      const models = await waitUntil(
+        async () => {
+          try {
+            const response = await fetch(`http://${pod.status.podIP}:8000/v1/models`, {
+              signal: AbortSignal.timeout(2000),
+            });
+            return (await response.json()) as { data: { id: string }[] };
+          } catch {
+            return undefined;
+          }
+        },
+        { what: `simulator on ${pod.metadata.name}`, timeoutMs: 30_000 },
+      );
+      expect(models.data.map((m) => m.id)).toEqual(['llama-test']);
+    }
+    await cluster.client.delete('/apis/apps/v1/namespaces/default/deployments/vllm');
+  });
+
   it('denies a restricted ServiceAccount what its Role does not grant', async () => {
     await cluster.client.apply([
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },
