@@ -102,6 +102,25 @@ describe('bottleneck classification', () => {
   });
 });
 
+describe('decode contention evidence', () => {
+  it('says decode is uncontended when TPOT is near the fastest requests’', () => {
+    const c = analyzeTraces(many(5, { ...base, decode: 3000, outputTokens: 301 })).classification!;
+    expect(c.primary).toBe('memory-bound');
+    expect(c.evidence.at(-1)).toMatch(/^TPOT p50 10 ms is within 1\.5x .* not contended/);
+  });
+
+  it('says decode slows under batch pressure when TPOT is inflated', () => {
+    const traces = [
+      ...many(2, { ...base, decode: 1000, outputTokens: 101 }),
+      ...many(8, { ...base, decode: 4000, outputTokens: 101 }).map((t, i) => ({
+        ...t,
+        traceID: `slow-${i}`,
+      })),
+    ];
+    expect(analyzeTraces(traces).classification?.evidence.at(-1)).toMatch(/is 4\.0x .* batch pressure/);
+  });
+});
+
 describe('analyzeTraces', () => {
   const traces = [...many(9, base), syntheticTrace({ ...base, id: 'slow', decode: 5000 })];
   const analysis = analyzeTraces(traces);

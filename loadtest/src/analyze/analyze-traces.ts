@@ -86,7 +86,10 @@ export function timeBudget(requests: readonly RequestPhases[]): TimeBudget {
       (r) => r.phases.auth + r.phases.rateLimit + r.phases.routing + r.phases.gatewayOverhead,
     ),
   };
-  if (tpots.length > 0) budget.tpotP50Ms = percentileOf(tpots, 50);
+  if (tpots.length > 0) {
+    budget.tpotP50Ms = percentileOf(tpots, 50);
+    budget.tpotP10Ms = percentileOf(tpots, 10);
+  }
   return budget;
 }
 

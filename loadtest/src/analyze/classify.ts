@@ -28,6 +28,8 @@ export interface TimeBudget {
   gatewaySoftwareMs: number;
   /** Median time per output token after the first, when known. */
   tpotP50Ms?: number;
+  /** Time per output token of the fastest tenth of requests: the uncontended decode speed. */
+  tpotP10Ms?: number;
 }
 
 /** A classification and why. */
@@ -90,6 +92,15 @@ export function classifyBottleneck(b: TimeBudget): Classification {
     `transport gateway↔engine ${pct(shares['I/O-bound'])} (${per(b.transportMs)} per request)`,
     `gateway software ${pct(shares['software-bound'])} (${per(b.gatewaySoftwareMs)} per request)`,
   ];
+  if (primary === 'memory-bound' && b.tpotP50Ms !== undefined && b.tpotP10Ms !== undefined) {
+    // Decode always dominates long answers; it is a bottleneck only when contention inflates TPOT.
+    const inflation = b.tpotP50Ms / Math.max(b.tpotP10Ms, 1e-6);
+    evidence.push(
+      inflation <= 1.5
+        ? `TPOT p50 ${ms(b.tpotP50Ms)} is within 1.5x of the fastest requests' ${ms(b.tpotP10Ms)}: decode is not contended, the time is answer length`
+        : `TPOT p50 ${ms(b.tpotP50Ms)} is ${inflation.toFixed(1)}x the fastest requests' ${ms(b.tpotP10Ms)}: decode slows under batch pressure`,
+    );
+  }
   return {
     primary,
     shares,
