@@ -2,13 +2,15 @@
 // manager, scheduler, kwok nodes, KEDA with its CRDs): server-side dry-run, a real `helm install` whose
 // gateway and operator pods become Ready, the RBAC it grants checked by the API server itself, and the
 // chart's sample ModelDeployment reconciled by the real operator process running as the chart's
-// ServiceAccount (kwok pods run nothing; the pod runner starts the simulator for the model's pods).
+// ServiceAccount (kwok pods run nothing; the pod runner starts the simulator for the model's pods), and a
+// chat completion through the real gateway started with the chart-rendered config.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Cluster,
+  freePorts,
   type KubeClient,
   type KubeObject,
   kubeClientFromKubeconfig,
@@ -17,7 +19,7 @@ import {
   waitUntil,
 } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { BASE_VALUES, valuesArgs } from './chart.ts';
 import { CHART_DIR, KEDA_DIR, REPO_ROOT } from './paths.ts';
 import { helm, requireTool, run } from './tools.ts';
@@ -29,31 +31,40 @@ const INSTALL_VALUES = [BASE_VALUES, { keda: { enabled: true } }];
 
 let cluster: Cluster;
 let helmBinary: string;
-let operator: { process: ChildProcess; logFile: string } | undefined;
+interface LocalProcess {
+  process: ChildProcess;
+  logFile: string;
+}
+let operator: LocalProcess | undefined;
+let gateway: LocalProcess | undefined;
 
-/** The operator as a local process, authenticated as the chart's ServiceAccount (so the chart's RBAC is what it gets). */
-function startOperator(kubeconfig: string): { process: ChildProcess; logFile: string } {
-  const logFile = join(cluster.dir, 'operator-e2e.log');
+/** A repo entry point as a local process, its output in the cluster folder. */
+function startLocalProcess(name: string, args: string[], env: Record<string, string> = {}): LocalProcess {
+  const logFile = join(cluster.dir, `${name}-e2e.log`);
   const log = openSync(logFile, 'a');
-  const child = spawn(
-    process.execPath,
-    [
-      join(REPO_ROOT, 'operator', 'src', 'main.ts'),
-      '--kubeconfig',
-      kubeconfig,
-      '--versions',
-      'none',
-      '--lease-namespace',
-      NAMESPACE,
-      '--lease-name',
-      'switchyard-operator-e2e',
-      '--identity',
-      'deploy-e2e',
-    ],
-    { stdio: ['ignore', log, log] },
-  );
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', log, log],
+    env: { ...process.env, ...env },
+  });
   closeSync(log);
   return { process: child, logFile };
+}
+
+/** The operator, authenticated as the chart's ServiceAccount (so the chart's RBAC is what it gets). */
+function startOperator(kubeconfig: string): LocalProcess {
+  return startLocalProcess('operator', [
+    join(REPO_ROOT, 'operator', 'src', 'main.ts'),
+    '--kubeconfig',
+    kubeconfig,
+    '--versions',
+    'none',
+    '--lease-namespace',
+    NAMESPACE,
+    '--lease-name',
+    'switchyard-operator-e2e',
+    '--identity',
+    'deploy-e2e',
+  ]);
 }
 
 beforeAll(async () => {
@@ -64,6 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   operator?.process.kill('SIGTERM');
+  gateway?.process.kill('SIGTERM');
   await cluster?.stop();
 });
 
@@ -301,6 +313,57 @@ describe('helm install into the testkit cluster', () => {
     expect(revision.status.readyReplicas).toBe(1);
   }, 300_000);
 
+  it('serves a chat completion through the gateway, run with the chart-rendered config as the chart ServiceAccount', async () => {
+    // The config the installed chart wrote, bound to loopback ports, authenticated as the gateway's account.
+    const secret = await cluster.client.get<{ data: Record<string, string> }>(
+      `/api/v1/namespaces/${NAMESPACE}/secrets/switchyard-gateway-config`,
+    );
+    const config = parse(Buffer.from(secret.data['config.yaml']!, 'base64').toString('utf8')) as GatewayYaml;
+    const [port, adminPort] = await freePorts(2);
+    config.server = {
+      ...config.server,
+      host: '127.0.0.1',
+      port: port!,
+      adminHost: '127.0.0.1',
+      adminPort: adminPort!,
+    };
+    config.scaler = { ...config.scaler, enabled: false };
+    config.discovery.kubernetes.kubeconfig = await cluster.serviceAccountKubeconfig(
+      NAMESPACE,
+      'switchyard-gateway',
+    );
+    const configFile = join(cluster.dir, 'gateway-e2e.yaml');
+    writeFileSync(configFile, stringify(config));
+    gateway = startLocalProcess('gateway', [join(REPO_ROOT, 'gateway', 'src', 'main.ts')], {
+      GATEWAY_CONFIG: configFile,
+    });
+
+    // The key whose SHA-256 the chart's test values carry is "test".
+    const body = await waitUntil(
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer test', 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'llama-3-8b-instruct',
+            messages: [{ role: 'user', content: 'Say hello.' }],
+            max_tokens: 8,
+          }),
+        });
+        return response.status === 200 ? ((await response.json()) as ChatCompletion) : undefined;
+      },
+      {
+        what: `a completion through the gateway (log: ${gateway.logFile})`,
+        timeoutMs: 60_000,
+        intervalMs: 1_000,
+      },
+    );
+    expect(body.model).toBe('llama-3-8b-instruct');
+    expect(body.choices[0]?.message.content.length).toBeGreaterThan(0);
+    const unauthorized = await fetch(`http://127.0.0.1:${port}/v1/models`);
+    expect(unauthorized.status).toBe(401);
+  }, 120_000);
+
   it('upgrades in place and uninstalls cleanly', async () => {
     const upgrade = await helmRun(
       ['upgrade', RELEASE, CHART_DIR, '--namespace', NAMESPACE, '--wait', '--timeout', '4m'],
@@ -322,6 +385,17 @@ describe('helm install into the testkit cluster', () => {
     expect(crd.status).toBe(200);
   }, 360_000);
 });
+
+interface GatewayYaml {
+  server: Record<string, unknown>;
+  scaler: Record<string, unknown>;
+  discovery: { kubernetes: Record<string, unknown> };
+}
+
+interface ChatCompletion {
+  model: string;
+  choices: { message: { content: string } }[];
+}
 
 interface ModelDeployment {
   metadata: { name: string; generation?: number };
