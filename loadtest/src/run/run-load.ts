@@ -76,6 +76,8 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRun> {
     stop.abort();
     cancel.abort();
   };
+  // The state before the first request (a scale-from-zero run starts at zero replicas).
+  if (options.sampler) collector.sample(0, await options.sampler().catch(() => ({})));
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const startedAt = new Date();
   const start = clock.now();
@@ -118,8 +120,6 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRun> {
     );
   }, collector.intervalMs);
 
-  // The state before the first request (a scale-from-zero run starts at zero replicas).
-  if (options.sampler) collector.sample(0, await options.sampler().catch(() => ({})));
   const common = {
     durationMs: scenario.durationMs,
     maxRequests: options.maxRequests ?? 100_000,
