@@ -27,6 +27,7 @@ import { helm, requireTool, run } from './tools.ts';
 const RELEASE = 'switchyard';
 const NAMESPACE = 'switchyard';
 const MODELS = 'models';
+const POD_CIDR = '127.38.0.0/16';
 const INSTALL_VALUES = [BASE_VALUES, { keda: { enabled: true } }];
 
 let cluster: Cluster;
@@ -69,7 +70,8 @@ function startOperator(kubeconfig: string): LocalProcess {
 
 beforeAll(async () => {
   helmBinary = requireTool(helm());
-  cluster = await startCluster({ kwok: true, keda: true, nodes: 2 });
+  // Pod IPs of our own, so model pods' simulators never collide with another suite's cluster running at once.
+  cluster = await startCluster({ kwok: true, keda: true, nodes: 2, podCidr: POD_CIDR });
   await cluster.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: MODELS } });
 }, 240_000);
 
