@@ -159,6 +159,7 @@ describe('chart defaults', () => {
       parseAllDocuments(readFileSync(join(OPERATOR_RBAC, file), 'utf8'))
         .map((d) => d.toJSON() as { kind: string; rules?: unknown[] })
         .find((d) => d.rules)!.rules;
+    // On a difference, copy the rules from operator/config/rbac/ into charts/switchyard/templates/_rbac-*.tpl.
     expect(pick(entries, 'ClusterRole', 'switchyard-operator').rules).toEqual(canonical('cluster-role.yaml'));
     expect(pick(entries, 'ClusterRole', 'switchyard-gateway').rules).toEqual(
       canonical('gateway-discovery.yaml'),
@@ -185,7 +186,10 @@ describe('chart defaults', () => {
       join(CHART_DIR, 'crds', 'modeldeployments.serving.switchyard.dev.yaml'),
       'utf8',
     );
-    expect(chartCopy).toBe(readFileSync(OPERATOR_CRD, 'utf8'));
+    expect(
+      chartCopy,
+      'the chart CRD differs from operator/config/crd/: run bash deploy/scripts/sync-chart-crd.sh',
+    ).toBe(readFileSync(OPERATOR_CRD, 'utf8'));
   });
 
   it('ships a sample ModelDeployment in examples/', () => {
