@@ -366,6 +366,36 @@ describe('helm install into the testkit cluster', () => {
     expect(unauthorized.status).toBe(401);
   }, 120_000);
 
+  it('points the ScaledObject the operator generates at the chart scaler Service (KEDA on, CRD default address)', async () => {
+    // Turn scaling on for the reconciled model, leaving externalScalerAddress to the CRD default.
+    const path = `/apis/serving.switchyard.dev/v1alpha1/namespaces/${MODELS}/modeldeployments/llama-3-8b-instruct`;
+    const patched = await cluster.client.request<{ message?: string }>(
+      'PATCH',
+      path,
+      { spec: { scaling: { enabled: true } } },
+      'application/merge-patch+json',
+    );
+    expect(patched.status, patched.body.message).toBeLessThan(300);
+    const scaledObjects = await waitUntil(
+      async () => {
+        const list = await cluster.client.get<{ items: ScaledObject[] }>(
+          `/apis/keda.sh/v1alpha1/namespaces/${MODELS}/scaledobjects`,
+        );
+        return list.items.length ? list.items : undefined;
+      },
+      { what: `the operator's ScaledObject (operator log: ${operator?.logFile})`, timeoutMs: 60_000 },
+    );
+    const trigger = scaledObjects[0]!.spec.triggers.find((t) => t.type === 'external-push')!;
+    const scaler = await cluster.client.get<{
+      metadata: { name: string; namespace: string };
+      spec: { ports: { port: number }[] };
+    }>(`/api/v1/namespaces/${NAMESPACE}/services/switchyard-gateway-scaler`);
+    expect(trigger.metadata.scalerAddress).toBe(
+      `${scaler.metadata.name}.${scaler.metadata.namespace}.svc:${scaler.spec.ports[0]!.port}`,
+    );
+    expect(trigger.metadata.model).toBe('llama-3-8b-instruct');
+  }, 120_000);
+
   it('upgrades in place and uninstalls cleanly', async () => {
     const upgrade = await helmRun(
       ['upgrade', RELEASE, CHART_DIR, '--namespace', NAMESPACE, '--wait', '--timeout', '4m'],
@@ -387,6 +417,10 @@ describe('helm install into the testkit cluster', () => {
     expect(crd.status).toBe(200);
   }, 360_000);
 });
+
+interface ScaledObject {
+  spec: { triggers: { type: string; metadata: Record<string, string> }[] };
+}
 
 interface GatewayYaml {
   server: Record<string, unknown>;
