@@ -7,10 +7,13 @@
  * the control path, not the checks.
  *
  *   npm run bench:operator [-- --deployments 200 --flips 5]
+ *   npm run bench:operator -- --cluster   also measures reconcile latency on the testkit's real kube-apiserver
  */
 import { parseArgs } from 'node:util';
 import type { AnalysisResult, ModelDeployment } from '@switchyard/api';
 import { startController } from '../src/controller.ts';
+import type { KubeApi } from '../src/k8s/kube-api.ts';
+import { type KubeObject, Resources } from '../src/k8s/objects.ts';
 import { createKubeApi } from '../src/k8s/rest-client.ts';
 import { startFakeApiServer } from '../src/testing/fake-apiserver.ts';
 import { percentile, startGatewayProcess, startStubPod, whoAnswers } from '../src/testing/processes.ts';
@@ -18,7 +21,11 @@ import { waitFor } from '../src/testing/wait.ts';
 import { staticVersionSource } from '../src/versions/version-source.ts';
 
 const { values } = parseArgs({
-  options: { deployments: { type: 'string', default: '200' }, flips: { type: 'string', default: '5' } },
+  options: {
+    deployments: { type: 'string', default: '200' },
+    flips: { type: 'string', default: '5' },
+    cluster: { type: 'boolean', default: false },
+  },
 });
 const COUNT = Number(values.deployments);
 const FLIPS = Number(values.flips);
@@ -38,7 +45,10 @@ const md = (name: string, version: string): ModelDeployment => ({
   spec: {
     model: name,
     registry: { version },
+    // No GPU and tiny requests: the benchmark's nodes are simulated and have none to give.
+    resources: { gpu: 0, memory: '64Mi', cpu: '10m' },
     replicas: { min: 1, max: 4 },
+    scaling: { enabled: false },
     rollout: { scaleDownDelaySeconds: 600 },
   },
 });
@@ -51,32 +61,57 @@ const patchVersion = (url: string, version: string) =>
   });
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
-async function reconcileLatency(): Promise<void> {
+/** Where phase 1 runs: the in-memory API server, or a real testkit cluster. */
+interface Backend {
+  label: string;
+  kube: KubeApi;
+  stop(): Promise<void>;
+}
+
+async function fakeBackend(): Promise<Backend> {
   const fake = await startFakeApiServer({ autoReadyDeployments: true });
+  return {
+    label: 'in-memory API server over HTTP',
+    kube: createKubeApi({ kubeconfig: fake.kubeconfig }),
+    stop: () => fake.close(),
+  };
+}
+
+async function clusterBackend(): Promise<Backend> {
+  const { startE2eCluster } = await import('../src/e2e/harness.ts');
+  const env = await startE2eCluster({ podCidr: '127.31.0.0/16', nodes: 4 });
+  await env.cluster.client.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } }]);
+  return { label: 'testkit kube-apiserver + etcd, kwok nodes', kube: env.kube, stop: env.stop };
+}
+
+async function reconcileLatency(backend: Backend): Promise<void> {
+  const { kube } = backend;
   const durations: number[] = [];
   const controller = await startController({
-    kube: createKubeApi({ kubeconfig: fake.kubeconfig }),
+    kube,
     versions: staticVersionSource(),
     analyze: passes,
     resyncMs: 0,
     onReconciled: (_key, ms) => durations.push(ms),
   });
+  const ref = { ...Resources.modelDeployments, namespace: 'bench' };
+  const names = Array.from({ length: COUNT }, (_, i) => `model-${i}`);
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: COUNT }, (_, i) => post(`${fake.url}${MDS}`, md(`model-${i}`, 'v1'))),
-  );
+  for (let i = 0; i < names.length; i += 20) {
+    await Promise.all(names.slice(i, i + 20).map((name) => kube.create(ref, md(name, 'v1') as never)));
+  }
   const ready = (o: ModelDeployment) =>
     o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-  await waitFor(() => fake.list<ModelDeployment>(MDS).filter(ready).length === COUNT, {
-    timeoutMs: 120_000,
-    intervalMs: 20,
-  });
+  await waitFor(
+    async () => (await kube.list<ModelDeployment & KubeObject>(ref)).items.filter(ready).length === COUNT,
+    { timeoutMs: 300_000, intervalMs: 250 },
+  );
   const allReadyMs = performance.now() - started;
   const creating = [...durations];
   durations.length = 0;
-  for (const o of fake.list<ModelDeployment>(MDS)) controller.queue.add(`bench/${o.metadata.name}`);
+  for (const name of names) controller.queue.add(`bench/${name}`);
   await controller.queue.idle();
-  console.log(`reconcile latency, ${COUNT} ModelDeployments (fake API server over HTTP, concurrency 8):`);
+  console.log(`reconcile latency, ${COUNT} ModelDeployments (${backend.label}, concurrency 8):`);
   console.log(
     `  rollout to Ready: ${creating.length} reconciles, p50 ${fmt(percentile(creating, 0.5))}, p99 ${fmt(percentile(creating, 0.99))}`,
   );
@@ -85,7 +120,7 @@ async function reconcileLatency(): Promise<void> {
   );
   console.log(`  all ${COUNT} Ready after ${fmt(allReadyMs)}`);
   controller.stop();
-  await fake.close();
+  await backend.stop();
 }
 
 async function switchAndRollback(): Promise<void> {
@@ -152,6 +187,7 @@ async function switchAndRollback(): Promise<void> {
   await Promise.all(stubs.map((s) => s.close()));
 }
 
-await reconcileLatency();
+await reconcileLatency(await fakeBackend());
+if (values.cluster) await reconcileLatency(await clusterBackend());
 await switchAndRollback();
 process.exit(0);
