@@ -58,8 +58,12 @@ interface Measurement {
   maxRssBytes: number;
 }
 
-/** Runs one phase in a fresh process (see bench-phase.ts) so its peak RSS is its own. */
+/**
+ * Runs one phase in a fresh process (see bench-phase.ts) so its peak RSS is its own, after flushing dirty
+ * pages so no phase is throttled by the previous one's writeback.
+ */
 async function runPhase(job: PhaseJob): Promise<Measurement> {
+  await execFileAsync('sync');
   const { stdout } = await execFileAsync(process.execPath, [phaseScript, JSON.stringify(job)], {
     maxBuffer: 1024 * 1024,
   });
@@ -101,14 +105,26 @@ try {
     process.stderr.write(`round ${round}/${rounds}\n`);
     const plainPrefix = `plain/${round}/`;
     const version = `r${round}`;
-    results.upload.plain.push(await runPhase(job('plain-upload', plainPrefix)));
-    results.upload.registry.push(await runPhase(job('publish', version)));
+    // Alternate which side goes first, so neither always pays for the other's leftover disk writeback.
+    const plainFirst = round % 2 === 1;
+    const uploads = [
+      async () => results.upload.plain.push(await runPhase(job('plain-upload', plainPrefix))),
+      async () => results.upload.registry.push(await runPhase(job('publish', version))),
+    ];
+    for (const run of plainFirst ? uploads : uploads.reverse()) await run();
     const plainDir = join(scratch, `plain-${round}`);
-    results.download.plain.push(await runPhase(job('plain-download', plainPrefix, plainDir)));
-    await rm(plainDir, { recursive: true, force: true });
     const fetchDir = join(scratch, `fetch-${round}`);
-    results.download.registry.push(await runPhase(job('fetch', version, fetchDir)));
-    await rm(fetchDir, { recursive: true, force: true });
+    const downloads = [
+      async () => {
+        results.download.plain.push(await runPhase(job('plain-download', plainPrefix, plainDir)));
+        await rm(plainDir, { recursive: true, force: true });
+      },
+      async () => {
+        results.download.registry.push(await runPhase(job('fetch', version, fetchDir)));
+        await rm(fetchDir, { recursive: true, force: true });
+      },
+    ];
+    for (const run of plainFirst ? downloads : downloads.reverse()) await run();
     await deletePrefix(ctx.clients.s3, ctx.bucket, plainPrefix);
     await deletePrefix(ctx.clients.s3, ctx.bucket, `models/bench/${version}/`);
   }

@@ -1,7 +1,7 @@
 // The hashing workers give the same digests as hashing in place, in call order, reading shared memory.
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sha256Part, sharedBuffer, workerDigest } from './hash-worker.ts';
+import { ownedBuffer, sha256Part, sharedBuffer, workerDigest } from './hash-worker.ts';
 
 function shared(bytes: Buffer): Buffer {
   const copy = sharedBuffer(bytes.length);
@@ -37,5 +37,23 @@ describe('hashing workers', () => {
 
   it('refuse memory the worker cannot see instead of copying silently', async () => {
     await expect(sha256Part(Buffer.from('tiny'))).rejects.toThrow('shared memory');
+  });
+});
+
+describe('moving memory to the digest worker', () => {
+  it('hashes a slice of an owned buffer and hands the whole memory back', async () => {
+    const owned = ownedBuffer(16);
+    owned.write('xxhelloxxxxxxxxx');
+    const digest = workerDigest();
+    const back = await digest.updateMoving(owned.subarray(2, 7));
+    expect(owned.byteLength).toBe(0); // moved away
+    expect(back.length).toBe(16);
+    expect(back.subarray(2, 7).toString()).toBe('hello');
+    expect(await digest.digest()).toBe(sha('hello'));
+    await expect(workerDigest().updateMoving(back)).resolves.toHaveLength(16); // movable again
+  });
+
+  it('refuses to move memory it did not make (Node pools small buffers)', async () => {
+    await expect(workerDigest().updateMoving(Buffer.allocUnsafe(10))).rejects.toThrow('ownedBuffer');
   });
 });

@@ -18,7 +18,9 @@ parentPort.on('message', (m) => {
       let h = digests.get(m.stream);
       if (!h) digests.set(m.stream, (h = createHash('sha256')));
       h.update(bytes);
-      parentPort.postMessage({ id: m.id });
+      // Memory that was transferred (not shared) goes back to the caller.
+      if (m.buffer instanceof SharedArrayBuffer) parentPort.postMessage({ id: m.id });
+      else parentPort.postMessage({ id: m.id, buffer: m.buffer }, [m.buffer]);
     } else if (m.op === 'digest') {
       const h = digests.get(m.stream) ?? createHash('sha256');
       digests.delete(m.stream);
@@ -37,6 +39,7 @@ interface Reply {
   id: number;
   hex?: string;
   error?: string;
+  buffer?: ArrayBuffer;
 }
 
 class HashThread {
@@ -55,15 +58,15 @@ class HashThread {
     this.#worker.unref();
   }
 
-  call(message: Record<string, unknown>, bytes?: Buffer): Promise<Reply> {
+  /** Sends `bytes` as shared memory, or (with `move`) moves its whole ArrayBuffer to the worker. */
+  call(message: Record<string, unknown>, bytes?: Buffer, move = false): Promise<Reply> {
     const id = this.#nextId++;
-    const memory = bytes
-      ? { buffer: sharedMemoryOf(bytes), offset: bytes.byteOffset, length: bytes.byteLength }
-      : {};
+    const buffer = bytes ? (move ? ownedMemoryOf(bytes) : sharedMemoryOf(bytes)) : undefined;
+    const memory = bytes ? { buffer, offset: bytes.byteOffset, length: bytes.byteLength } : {};
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(id, (reply) => (reply.error ? reject(new Error(reply.error)) : resolve(reply)));
-      this.#worker.postMessage({ ...message, ...memory, id });
+      this.#worker.postMessage({ ...message, ...memory, id }, move ? [buffer as ArrayBuffer] : []);
     });
   }
 }
@@ -73,6 +76,22 @@ function sharedMemoryOf(bytes: Buffer): SharedArrayBuffer {
     throw new Error('hashing in a worker needs a buffer in shared memory (use sharedBuffer)');
   }
   return bytes.buffer;
+}
+
+// Memory that may be moved to the worker: only what ownedBuffer made (never Node's shared Buffer pool).
+const movable = new WeakSet<ArrayBuffer>();
+
+function ownedMemoryOf(bytes: Buffer): ArrayBuffer {
+  const memory = bytes.buffer as ArrayBuffer;
+  if (!movable.has(memory)) throw new Error('moving memory to a worker needs a buffer from ownedBuffer');
+  return memory;
+}
+
+/** A buffer that owns its memory, which WorkerDigest.updateMoving may move to the worker and back. */
+export function ownedBuffer(length: number): Buffer {
+  const buffer = Buffer.allocUnsafeSlow(length);
+  movable.add(buffer.buffer as ArrayBuffer);
+  return buffer;
 }
 
 let digestThread: HashThread | undefined;
@@ -94,6 +113,12 @@ export async function sha256Part(bytes: Buffer): Promise<string> {
 export interface WorkerDigest {
   /** Feeds `bytes` (from sharedBuffer; unchanged until this resolves) to the digest, in call order. */
   update(bytes: Buffer): Promise<void>;
+  /**
+   * Feeds `bytes` by moving its whole memory (an ownedBuffer or a slice of one) to the
+   * worker and back, with no copy; resolves with a Buffer over that whole memory, the only valid handle
+   * afterwards. Cheaper than shared memory when the caller fills the buffer from JavaScript.
+   */
+  updateMoving(bytes: Buffer): Promise<Buffer>;
   /** The hex digest of everything fed so far. */
   digest(): Promise<string>;
   /** Forgets the running digest (after a failure). */
@@ -108,6 +133,15 @@ export function workerDigest(): WorkerDigest {
   return {
     async update(bytes) {
       await thread.call({ op: 'update', stream }, bytes);
+    },
+    async updateMoving(bytes) {
+      if (bytes.buffer instanceof SharedArrayBuffer) {
+        await thread.call({ op: 'update', stream }, bytes);
+        return Buffer.from(bytes.buffer);
+      }
+      const reply = await thread.call({ op: 'update', stream }, bytes, true);
+      movable.add(reply.buffer!);
+      return Buffer.from(reply.buffer!);
     },
     async digest() {
       return (await thread.call({ op: 'digest', stream })).hex!;
