@@ -6,7 +6,7 @@
 import { type ModelDeployment, ServingLabel } from '@switchyard/api';
 import type { Analyzer } from './analysis/run-analysis.ts';
 import type { KubeApi } from './k8s/kube-api.ts';
-import { type Deployment, type KubeObject, Resources } from './k8s/objects.ts';
+import { type Deployment, type KubeObject, Resources, type Service } from './k8s/objects.ts';
 import { reconcileModelDeployment } from './reconcile/reconciler.ts';
 import type { VersionSource } from './versions/version-source.ts';
 import { Informer, objectKey } from './watch/informer.ts';
@@ -36,15 +36,29 @@ export interface Controller {
   stop(): void;
 }
 
-/** Starts informers and the queue; resolves once both caches are filled. */
+/** Objects labelled as owned by a ModelDeployment, from an informer's cache. */
+function ownedBy<T extends KubeObject>(informer: Informer<T>, namespace: string, name: string): T[] {
+  return informer.list(
+    (o) => o.metadata.namespace === namespace && o.metadata.labels?.[ServingLabel.modelDeployment] === name,
+  );
+}
+
+/** Starts informers and the queue; resolves once every cache is filled. */
 export async function startController(options: ControllerOptions): Promise<Controller> {
   const { kube } = options;
   const scope = options.namespace ? { namespace: options.namespace } : {};
-  let deployments: Informer<Deployment> | undefined;
-  const deploymentsOf = (namespace: string, name: string) =>
-    deployments?.list(
-      (d) => d.metadata.namespace === namespace && d.metadata.labels?.[ServingLabel.modelDeployment] === name,
-    ) ?? [];
+  const owned = { labelSelector: ServingLabel.modelDeployment, resyncMs: 0 };
+  const onError = (error: unknown) => options.log?.('watch failed; re-listing', { error: String(error) });
+  const ownerKey = (o: KubeObject) => {
+    const owner = o.metadata.labels?.[ServingLabel.modelDeployment];
+    return owner ? `${o.metadata.namespace ?? ''}/${owner}` : undefined;
+  };
+  // Filled below; the queue only runs after every informer has synced.
+  const informers: {
+    deployments?: Informer<Deployment>;
+    services?: Informer<Service>;
+    scaledObjects?: Informer<KubeObject>;
+  } = {};
   const queue = new KeyedQueue(
     (key) =>
       reconcileModelDeployment(
@@ -52,7 +66,10 @@ export async function startController(options: ControllerOptions): Promise<Contr
           kube,
           versions: options.versions,
           analyze: options.analyze,
-          deploymentsOf,
+          deploymentsOf: (ns, name) => ownedBy(informers.deployments!, ns, name),
+          servicesOf: (ns, name) => ownedBy(informers.services!, ns, name),
+          scaledObjectsOf: (ns, name) =>
+            ownedBy(informers.scaledObjects!, ns, name).map((o) => o.metadata.name),
           ...(options.now ? { now: options.now } : {}),
           ...(options.log ? { log: options.log } : {}),
         },
@@ -66,17 +83,32 @@ export async function startController(options: ControllerOptions): Promise<Contr
       },
     },
   );
-  const onError = (error: unknown) => options.log?.('watch failed; re-listing', { error: String(error) });
-  deployments = new Informer<Deployment>(
+  // Deployment status drives rollouts: every change counts. Services and ScaledObjects matter when
+  // someone removes one (the operator's own writes would only echo back).
+  const enqueueOwner = (onlyDeletes: boolean) => (type: string, o: KubeObject) => {
+    const key = ownerKey(o);
+    if (key && type !== 'resync' && (!onlyDeletes || type === 'delete')) queue.add(key);
+  };
+  informers.deployments = new Informer<Deployment>(
     kube,
     { ...Resources.deployments, ...scope },
-    (_type, d) => {
-      const owner = d.metadata.labels?.[ServingLabel.modelDeployment];
-      if (owner && _type !== 'resync') queue.add(`${d.metadata.namespace ?? ''}/${owner}`);
-    },
+    enqueueOwner(false),
     {
-      labelSelector: ServingLabel.modelDeployment,
-      ...(options.resyncMs !== undefined ? { resyncMs: 0 } : {}),
+      ...owned,
+      onError,
+    },
+  );
+  informers.services = new Informer<Service>(kube, { ...Resources.services, ...scope }, enqueueOwner(true), {
+    ...owned,
+    onError,
+  });
+  informers.scaledObjects = new Informer<KubeObject>(
+    kube,
+    { ...Resources.scaledObjects, ...scope },
+    enqueueOwner(true),
+    {
+      ...owned,
+      optional: true,
       onError,
     },
   );
@@ -86,14 +118,20 @@ export async function startController(options: ControllerOptions): Promise<Contr
     (_type, md) => queue.add(objectKey(md)),
     { ...(options.resyncMs !== undefined ? { resyncMs: options.resyncMs } : {}), onError },
   );
-  await deployments.start();
+  await Promise.all([
+    informers.deployments.start(),
+    informers.services.start(),
+    informers.scaledObjects.start(),
+  ]);
   await modelDeployments.start();
   return {
     queue,
     modelDeployments,
     stop() {
       modelDeployments.stop();
-      deployments?.stop();
+      informers.deployments?.stop();
+      informers.services?.stop();
+      informers.scaledObjects?.stop();
       queue.stop();
     },
   };

@@ -102,14 +102,19 @@ export async function applyActions(
         const ref = { ...Resources.services, namespace, name };
         const existing = await kube.get<Service>(ref);
         const body = buildService({ owner, spec, name, role: action.role, revision: action.revision });
+        const selector = (body.spec as Service['spec']).selector;
         if (!existing) await createIgnoringExists(kube, { ...Resources.services, namespace }, body);
-        else await kube.patch(ref, { spec: { selector: (body.spec as Service['spec']).selector } });
+        else if (JSON.stringify(existing.spec.selector) !== JSON.stringify(selector)) {
+          await kube.patch(ref, { spec: { selector } });
+        }
         break;
       }
       case 'deleteService':
         await kube.delete({ ...Resources.services, namespace, name: services[action.role] });
         break;
       case 'ensureScaledObject':
+        // The plan reads a cache; a ScaledObject created a moment ago may not be in it yet.
+        if (await kube.get({ ...Resources.scaledObjects, namespace, name: action.revision })) break;
         await createIgnoringExists(
           kube,
           { ...Resources.scaledObjects, namespace },

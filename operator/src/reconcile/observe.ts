@@ -22,6 +22,10 @@ export interface ObserveDeps {
   versions: VersionSource;
   /** Revisions (Deployments) owned by a ModelDeployment, from the informer cache. */
   deploymentsOf(namespace: string, name: string): Deployment[];
+  /** Its Services, from the informer cache (absent: read from the API server). */
+  servicesOf?(namespace: string, name: string): Service[];
+  /** Names of its ScaledObjects, from the informer cache (absent: listed from the API server). */
+  scaledObjectsOf?(namespace: string, name: string): string[];
   now(): Date;
 }
 
@@ -75,11 +79,14 @@ export async function observe(
   const name = md.metadata.name;
   const names = serviceNames(name);
   const deleting = Boolean(md.metadata.deletionTimestamp);
+  const cachedServices = deps.servicesOf?.(namespace, name);
+  const cachedRevision = (service: string) =>
+    cachedServices?.find((s) => s.metadata.name === service)?.spec.selector?.[ServingLabel.revision];
   const [resolved, stable, preview, scaledObjects] = await Promise.all([
     deleting ? Promise.resolve(undefined) : resolveTarget(deps.versions, spec),
-    serviceRevision(deps.kube, namespace, names.stable),
-    serviceRevision(deps.kube, namespace, names.preview),
-    scaledObjectNames(deps.kube, namespace, name),
+    cachedServices ? cachedRevision(names.stable) : serviceRevision(deps.kube, namespace, names.stable),
+    cachedServices ? cachedRevision(names.preview) : serviceRevision(deps.kube, namespace, names.preview),
+    deps.scaledObjectsOf?.(namespace, name) ?? scaledObjectNames(deps.kube, namespace, name),
   ]);
   const target: ObservedState['target'] =
     resolved === undefined

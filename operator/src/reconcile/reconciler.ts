@@ -13,7 +13,7 @@ import {
 } from '@switchyard/api';
 import type { Analyzer } from '../analysis/run-analysis.ts';
 import type { KubeApi } from '../k8s/kube-api.ts';
-import { type Deployment, type KubeObject, Resources } from '../k8s/objects.ts';
+import { type Deployment, type KubeObject, Resources, type Service } from '../k8s/objects.ts';
 import type { VersionSource } from '../versions/version-source.ts';
 import { applyActions } from './apply.ts';
 import { recordEvents } from './events.ts';
@@ -26,6 +26,8 @@ export interface ReconcilerDeps {
   versions: VersionSource;
   analyze: Analyzer;
   deploymentsOf(namespace: string, name: string): Deployment[];
+  servicesOf?(namespace: string, name: string): Service[];
+  scaledObjectsOf?(namespace: string, name: string): string[];
   now?: () => Date;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }

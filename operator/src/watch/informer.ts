@@ -3,7 +3,7 @@
  * re-listing when the watch expires (410 Gone) or fails. Handlers hear adds, updates and deletes;
  * a periodic resync replays the cache so nothing depends on never missing an event.
  */
-import type { KubeApi } from '../k8s/kube-api.ts';
+import { isNotFound, type KubeApi } from '../k8s/kube-api.ts';
 import type { KubeObject, ResourceRef } from '../k8s/objects.ts';
 
 /** Options of {@link Informer}; every default is written here. */
@@ -17,6 +17,12 @@ export interface InformerOptions {
   relistDelayMs?: number;
   /** Told about watch failures (the informer recovers on its own). */
   onError?: (error: unknown) => void;
+  /**
+   * The resource may not exist in this cluster (an optional CRD such as KEDA's): a 404 counts as an
+   * empty, synced list, and the informer looks again after `absentRetryMs` (default 30 s).
+   */
+  optional?: boolean;
+  absentRetryMs?: number;
 }
 
 /** What changed. */
@@ -114,6 +120,12 @@ export class Informer<T extends KubeObject> {
         }
       } catch (error) {
         if (this.#stopped) return;
+        if (this.#options.optional && isNotFound(error)) {
+          this.#replace([]);
+          this.#markSynced();
+          await new Promise((r) => setTimeout(r, this.#options.absentRetryMs ?? 30_000).unref());
+          continue;
+        }
         this.#options.onError?.(error);
       }
       if (!this.#stopped)
