@@ -7,6 +7,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { formatBytes, formatTable } from '../src/cli/output.ts';
+import { registryConfigSchema } from '../src/config.ts';
 import { initRegistry } from '../src/init.ts';
 import { deletePrefix } from '../src/publish/cleanup.ts';
 import { writeModelDir } from '../src/testing/model-dir.ts';
@@ -14,6 +15,7 @@ import { contextFor, startLocalRegistryServers } from '../src/testing/registry-s
 import type { PhaseJob } from './bench-phase.ts';
 
 const execFileAsync = promisify(execFile);
+const defaults = registryConfigSchema.parse({});
 const phaseScript = join(import.meta.dirname, 'bench-phase.ts');
 
 const MiB = 1024 * 1024;
@@ -154,7 +156,8 @@ const rows = (['upload', 'download'] as const).map((phase) => {
 });
 process.stdout.write(
   `\nregistry bench: ${formatBytes(totalBytes)} in ${modelFiles(totalBytes).length} files, part ${formatBytes(partSizeBytes)}, ` +
-    `concurrency ${concurrency}, best of ${rounds}, versitygw + DynamoDB Local on loopback\n\n` +
+    `upload concurrency ${concurrency}, fetch chunks ${formatBytes(defaults.fetchChunkSizeBytes)} × ${defaults.fetchConcurrency}, ` +
+    `best of ${rounds}, versitygw + DynamoDB Local on loopback\n\n` +
     formatTable(
       [
         'PHASE',

@@ -30,8 +30,19 @@ export const registryConfigSchema = z.object({
     .int()
     .min(5 * MiB)
     .default(16 * MiB),
-  /** Parts or chunks in flight at once (bounds memory: concurrency × partSizeBytes). */
+  /** Upload parts in flight at once (bounds memory: concurrency × partSizeBytes). */
   concurrency: z.coerce.number().int().min(1).max(64).default(4),
+  /**
+   * Ranged-download chunk size. Larger than the part size: on loopback and few cores, fewer and larger
+   * ranges beat many small ones (see the benchmark in docs/registry.md).
+   */
+  fetchChunkSizeBytes: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .default(32 * MiB),
+  /** Ranged GETs in flight per file (memory per file: (fetchConcurrency + 1) × fetchChunkSizeBytes). */
+  fetchConcurrency: z.coerce.number().int().min(1).max(64).default(2),
   /** Static keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY; absent means the SDK's default chain. */
   credentials: z
     .object({
@@ -55,6 +66,8 @@ export interface RegistryFlags {
   table?: string | undefined;
   concurrency?: string | undefined;
   partSizeMib?: string | undefined;
+  fetchConcurrency?: string | undefined;
+  fetchChunkSizeMib?: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -86,6 +99,8 @@ export function loadRegistryConfig(flags: RegistryFlags, env: Env): RegistryConf
     maxAttempts: firstSet(env.LLMCTL_MAX_ATTEMPTS, env.AWS_MAX_ATTEMPTS),
     concurrency: firstSet(flags.concurrency, env.LLMCTL_CONCURRENCY),
     partSizeBytes: mibToBytes(firstSet(flags.partSizeMib, env.LLMCTL_PART_SIZE_MIB)),
+    fetchConcurrency: firstSet(flags.fetchConcurrency, env.LLMCTL_FETCH_CONCURRENCY),
+    fetchChunkSizeBytes: mibToBytes(firstSet(flags.fetchChunkSizeMib, env.LLMCTL_FETCH_CHUNK_SIZE_MIB)),
     credentials:
       env.AWS_ACCESS_KEY_ID || env.AWS_SECRET_ACCESS_KEY
         ? {

@@ -24,8 +24,10 @@ export function addConnectionOptions(command: Command): Command {
     .option('--region <region>', 'AWS region (env AWS_REGION)')
     .option('--bucket <name>', 'S3 bucket of model objects (env LLMCTL_BUCKET)')
     .option('--table <name>', 'DynamoDB table of the registry (env LLMCTL_TABLE)')
-    .option('--concurrency <n>', 'parts or chunks in flight (env LLMCTL_CONCURRENCY)')
-    .option('--part-size-mib <n>', 'multipart part and download chunk size (env LLMCTL_PART_SIZE_MIB)')
+    .option('--concurrency <n>', 'upload parts in flight (env LLMCTL_CONCURRENCY)')
+    .option('--part-size-mib <n>', 'multipart part size (env LLMCTL_PART_SIZE_MIB)')
+    .option('--fetch-concurrency <n>', 'ranged GETs in flight per file (env LLMCTL_FETCH_CONCURRENCY)')
+    .option('--fetch-chunk-size-mib <n>', 'ranged GET size (env LLMCTL_FETCH_CHUNK_SIZE_MIB)')
     .addOption(
       new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'),
     );

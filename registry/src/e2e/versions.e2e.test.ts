@@ -49,7 +49,14 @@ async function keysUnder(prefix: string): Promise<string[]> {
 
 beforeAll(async () => {
   servers = await startLocalRegistryServers();
-  ctx = contextFor(servers, { bucket: 'models', table: 'registry', partSizeBytes: 5 * MiB, concurrency: 3 });
+  ctx = contextFor(servers, {
+    bucket: 'models',
+    table: 'registry',
+    partSizeBytes: 5 * MiB,
+    concurrency: 3,
+    fetchChunkSizeBytes: 4 * MiB,
+    fetchConcurrency: 3,
+  });
   await initRegistry(ctx);
   scratch = await mkdtemp(join(tmpdir(), 'registry-e2e-'));
   modelDir = join(scratch, 'model');
@@ -157,12 +164,12 @@ describe('verify and fetch', () => {
     const target = join(scratch, 'resumed');
     const controller = new AbortController();
     let seen = 0;
-    // One chunk at a time, so the abort after the first 5 MiB chunk always leaves chunks to fetch.
+    // One chunk at a time, so the abort after the first 4 MiB chunk always leaves chunks to fetch.
     const serial = contextFor(servers, {
       bucket: 'models',
       table: 'registry',
-      partSizeBytes: 5 * MiB,
-      concurrency: 1,
+      fetchChunkSizeBytes: 4 * MiB,
+      fetchConcurrency: 1,
     });
     const interrupted = kindOf(
       fetchVersion(serial, {

@@ -61,8 +61,8 @@ export async function fetchVersion(ctx: RegistryContext, options: FetchOptions):
         label: `${record.model}@${record.version}:${file.path}`,
         size: file.size,
         sha256: file.sha256,
-        chunkSizeBytes: ctx.config.partSizeBytes,
-        concurrency: ctx.config.concurrency,
+        chunkSizeBytes: ctx.config.fetchChunkSizeBytes,
+        concurrency: ctx.config.fetchConcurrency,
         signal: options.signal,
         onBytes: (bytes) => options.onProgress?.({ bytes }),
       });
