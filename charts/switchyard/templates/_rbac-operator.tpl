@@ -22,7 +22,7 @@ RBAC; a test keeps the copies equal). Shared by the ClusterRole (all namespaces)
 # Stable and preview Services.
 - apiGroups: [""]
   resources: [services]
-  verbs: [get, create, patch, delete]
+  verbs: [get, list, watch, create, patch, delete]
 # Analysis reaches the candidate's ready pods.
 - apiGroups: [""]
   resources: [pods]
@@ -33,7 +33,7 @@ RBAC; a test keeps the copies equal). Shared by the ClusterRole (all namespaces)
 # KEDA ScaledObject of the active revision.
 - apiGroups: [keda.sh]
   resources: [scaledobjects]
-  verbs: [list, create, delete]
+  verbs: [get, list, watch, create, delete]
 {{- end -}}
 
 {{/* Leader election: the Lease in the release namespace only (operator/config/rbac/leader-election-role.yaml). */}}
