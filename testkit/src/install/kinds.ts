@@ -1,16 +1,17 @@
 // testkit: the three ways a component gets onto the machine: Debian packages, Maven Central, Go modules.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InstallContext } from './step.ts';
 import { runStep } from './step.ts';
 
 const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive' };
+const APT_LISTS = '/var/lib/apt/lists';
 
 /** Installs Debian packages, refreshing the package lists once if the first try fails. */
 export async function aptInstall(ctx: InstallContext, packages: string[]): Promise<void> {
   const args = ['install', '-y', '--no-install-recommends', ...packages];
-  const listsPresent = existsSync('/var/lib/apt/lists/lock');
+  const listsPresent = existsSync(APT_LISTS) && readdirSync(APT_LISTS).some((f) => f.endsWith('_Packages'));
   if (!listsPresent) await runStep(ctx, 'apt-get update', 'apt-get', ['update'], { env: APT_ENV });
   try {
     await runStep(ctx, `apt-get install ${packages.join(' ')}`, 'apt-get', args, { env: APT_ENV });
