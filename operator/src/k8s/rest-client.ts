@@ -51,6 +51,11 @@ export function createKubeApi(options: KubeClientOptions = {}): KubeApi {
   if (!server) throw new Error('kubeconfig has no current cluster');
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
 
+  // client-node builds a new undici Agent (a new TLS handshake) for every authenticated request; the
+  // first one is kept and reused, so requests share keep-alive connections (15 ms → 4 ms per GET on the
+  // testkit apiserver). Headers (tokens, exec credentials) are still applied per request.
+  let dispatcher: unknown;
+
   async function request<T>(
     method: string,
     path: string,
@@ -61,7 +66,7 @@ export function createKubeApi(options: KubeClientOptions = {}): KubeApi {
     await config.applySecurityAuthentication(ctx);
     const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = contentType;
-    const dispatcher = ctx.getDispatcher();
+    dispatcher ??= ctx.getDispatcher();
     const response = await fetch(`${server}${path}`, {
       method,
       headers,
