@@ -8,7 +8,6 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, type GatewayConfig, loadConfig, parseConfig } from './config.ts';
-import { startKubernetesDiscovery } from './discovery/kubernetes.ts';
 import { startGateway } from './gateway.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { startTracing } from './telemetry/tracing.ts';
@@ -52,12 +51,13 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logging.level);
   const stopTracing = config.telemetry.otlpEndpoint
-    ? startTracing(config.telemetry.otlpEndpoint, config.telemetry.serviceName)
+    ? await startTracing(config.telemetry.otlpEndpoint, config.telemetry.serviceName)
     : undefined;
   const gateway = await startGateway(config, { logger });
   const kube = config.discovery.kubernetes;
+  // Loaded only when enabled: the Kubernetes client is the heaviest import the gateway has.
   const discovery = kube.enabled
-    ? startKubernetesDiscovery({
+    ? (await import('./discovery/kubernetes.ts')).startKubernetesDiscovery({
         table: gateway.endpoints,
         staticEndpoints: config.endpoints,
         ...(kube.kubeconfig ? { kubeconfig: kube.kubeconfig } : {}),
@@ -107,8 +107,17 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message =
-    error instanceof ConfigError ? error.message : `gateway failed to start: ${(error as Error).stack}`;
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${describeStartupError(error)}\n`);
   process.exit(1);
 });
+
+/** One line saying why the gateway could not start. */
+function describeStartupError(error: unknown): string {
+  if (error instanceof ConfigError) return error.message;
+  const e = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (e.code === 'EADDRINUSE') {
+    return `gateway failed to start: ${e.address}:${e.port} is already in use (set PORT / ADMIN_PORT or server.port / server.adminPort)`;
+  }
+  if (e.code === 'EACCES') return `gateway failed to start: not allowed to listen on ${e.address}:${e.port}`;
+  return `gateway failed to start: ${e.stack ?? String(error)}`;
+}

@@ -12,10 +12,6 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 const propagator = new W3CTraceContextPropagator();
 
@@ -45,12 +41,21 @@ export function gatewayTracer(): Tracer {
   return trace.getTracer('switchyard-gateway');
 }
 
-/** Starts the OpenTelemetry SDK exporting to `endpoint` (OTLP/HTTP base URL); returns its shutdown. */
-export function startTracing(endpoint: string, serviceName: string): () => Promise<void> {
-  const url = `${endpoint.replace(/\/$/, '')}/v1/traces`;
+/**
+ * Starts the OpenTelemetry SDK exporting to `endpoint` (OTLP/HTTP base URL); returns its shutdown.
+ * The SDK is loaded only here, so a gateway without tracing never pays for importing it.
+ */
+export async function startTracing(endpoint: string, serviceName: string): Promise<() => Promise<void>> {
+  const [{ NodeSDK }, { OTLPTraceExporter }, { resourceFromAttributes }, { ATTR_SERVICE_NAME }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-node'),
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/resources'),
+      import('@opentelemetry/semantic-conventions'),
+    ]);
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
-    traceExporter: new OTLPTraceExporter({ url }),
+    traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }),
     instrumentations: [],
   });
   sdk.start();
