@@ -55,6 +55,29 @@ describe('Engine scheduling', () => {
     expect(engine.stats().steps).toBe(4); // 512 + 512 + 512 + 464
   });
 
+  it('times the first token of a sequence preempted before it produced one', () => {
+    // A decodes and grows while B is still in chunked prefill; the cache runs out and B, the newest, is preempted.
+    const { clock, submit, finished, engine } = setup({
+      numGpuBlocks: 30,
+      maxModelLen: 480,
+      maxNumBatchedTokens: 32,
+    });
+    const a = submit({ id: 'a', promptTokens: 16, maxTokens: 460 });
+    clock.runWhile(() => a.outputTokens < 190);
+    const b = submit({ id: 'b', promptTokens: 300, maxTokens: 5 });
+    let preemptedBeforeFirstToken = false;
+    clock.runWhile(() => {
+      if (b.preemptions > 0 && b.outputTokens === 0) preemptedBeforeFirstToken = true;
+      return finished.length < 2;
+    });
+    expect(preemptedBeforeFirstToken).toBe(true);
+    expect(engine.stats().preemptions).toBeGreaterThan(0);
+    for (const seq of finished) {
+      expect(Number.isFinite(seq.times.firstTokenMs), seq.spec.id).toBe(true);
+      expect(seq.times.firstTokenMs).toBeGreaterThanOrEqual(seq.times.arrivalMs);
+    }
+  });
+
   it('preempts the newest running sequence when the KV cache runs out, and finishes it later', () => {
     // 40 blocks of 16 tokens; each request grows to 64 + 200 tokens = 17 blocks, so three cannot coexist.
     const { clock, submit, finished, engine } = setup({ numGpuBlocks: 40, maxModelLen: 512 });

@@ -154,7 +154,8 @@ export class Engine {
       while (seq.publishedBlocks < fullBlocks)
         this.kv.publish(seq.table, seq.spec.blockHashes[seq.publishedBlocks++]!);
       if (seq.computedTokens < numTokens(seq)) continue; // prefill chunk, no token yet
-      if (seq.outputTokens === 0 && seq.preemptions === 0) {
+      // The first token ever: a sequence preempted before it produced one still gets its TTFT here, once.
+      if (Number.isNaN(seq.times.firstTokenMs)) {
         seq.times.firstTokenMs = endMs;
         this.#counters.promptTokens += seq.spec.promptTokens;
       }
