@@ -40,6 +40,21 @@ export interface ReconcileOutcome {
   requeueAfterMs?: number;
 }
 
+/**
+ * JSON with object keys sorted: the API server hands objects back with their keys in its own order, so
+ * comparing plain JSON.stringify output would see a change on every pass and write (and wake) forever.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
 /** A status merge patch: changed fields, and null for fields that went away. */
 export function statusPatch(
   before: ModelDeploymentStatus,
@@ -50,7 +65,7 @@ export function statusPatch(
     keyof ModelDeploymentStatus
   >) {
     const next = after[key];
-    if (JSON.stringify(before[key]) !== JSON.stringify(next)) patch[key] = next ?? null;
+    if (canonicalJson(before[key]) !== canonicalJson(next)) patch[key] = next ?? null;
   }
   return Object.keys(patch).length ? patch : undefined;
 }
