@@ -17,6 +17,7 @@ export const GatewayMetric = {
   queueDepth: 'llm_queue_depth',
   queueWaitSeconds: 'llm_queue_wait_seconds',
   rateLimitedTotal: 'llm_rate_limited_total',
+  rateLimitStoreFailuresTotal: 'llm_rate_limit_store_failures_total',
   upstreamRequestsTotal: 'llm_upstream_requests_total',
   upstreamErrorsTotal: 'llm_upstream_errors_total',
   upstreamDurationSeconds: 'llm_upstream_duration_seconds',

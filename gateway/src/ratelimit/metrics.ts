@@ -4,12 +4,6 @@ import type { Registry } from 'prom-client';
 import { Counter } from 'prom-client';
 import type { RateLimitObserver } from './limiter.ts';
 
-/**
- * Store failures (Redis unreachable or too slow), by the policy applied. Not yet in `api/src/metrics.ts`;
- * move it there when the dashboards use it.
- */
-export const RATE_LIMIT_STORE_FAILURES_METRIC = 'llm_rate_limit_store_failures_total';
-
 /** Creates the counters on `registry` and returns the limiter observer that feeds them. */
 export function rateLimitMetrics(registry: Registry): RateLimitObserver {
   const limited = new Counter({
@@ -19,7 +13,7 @@ export function rateLimitMetrics(registry: Registry): RateLimitObserver {
     registers: [registry],
   });
   const failures = new Counter({
-    name: RATE_LIMIT_STORE_FAILURES_METRIC,
+    name: GatewayMetric.rateLimitStoreFailuresTotal,
     help: 'Rate-limit store operations that failed (store unreachable or too slow), by the policy applied.',
     labelNames: ['policy'],
     registers: [registry],
