@@ -1,7 +1,7 @@
 // Downloads one object with parallel ranged GETs into `<target>.llmctl-partial`, hashing chunks in order as
 // they land (a bounded window keeps memory flat), resuming from the sidecar's finished chunks, and
 // renaming to the target only once the SHA-256 matches the manifest. On mismatch it deletes the partial.
-import { type FileHandle, open, rename } from 'node:fs/promises';
+import { open, rename } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { RegistryError } from '../errors.ts';
@@ -9,6 +9,7 @@ import { splitRanges } from '../publish/plan.ts';
 import { BufferPool } from '../transfer/buffer-pool.ts';
 import { sharedBuffer, workerDigest } from '../transfer/hash-worker.ts';
 import { partialPaths, readPartialState, removePartial, writePartialState } from './partial-state.ts';
+import { readInto, receive } from './range-io.ts';
 
 /** What downloadFile needs to know. */
 export interface DownloadFileOptions {
@@ -32,58 +33,8 @@ export interface DownloadStats {
   downloadedBytes: number;
 }
 
-/** Reads `target.length` bytes at `start`; returns how many there were (fewer at end of file). */
-async function readInto(file: FileHandle, start: number, target: Buffer): Promise<number> {
-  let filled = 0;
-  while (filled < target.length) {
-    const { bytesRead } = await file.read(target, filled, target.length - filled, start + filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return filled;
-}
-
 /** Slice size for hashing reused chunks from disk. */
 const reuseSliceBytes = 1024 * 1024;
-
-/** Bytes written to disk at a time while a range is still arriving, so disk and network overlap. */
-const flushEveryBytes = 4 * 1024 * 1024;
-
-/**
- * Receives a range into `into` (kept for hashing) and writes it to `file` at `start` as it arrives.
- * Consumes the body through 'data' events: an async iterator costs measurably more CPU per 64 KiB chunk.
- */
-async function receive(body: Readable, file: FileHandle, start: number, into: Buffer): Promise<Buffer> {
-  const length = into.length;
-  const writes: Promise<unknown>[] = [];
-  let filled = 0;
-  let flushed = 0;
-  const flush = () => {
-    writes.push(file.write(into, flushed, filled - flushed, start + flushed));
-    flushed = filled;
-  };
-  try {
-    await new Promise<void>((resolve, reject) => {
-      body.on('data', (chunk: Buffer) => {
-        if (filled + chunk.length > length) {
-          body.destroy(new Error(`range returned more than ${length} bytes`));
-          return;
-        }
-        chunk.copy(into, filled);
-        filled += chunk.length;
-        if (filled - flushed >= flushEveryBytes) flush();
-      });
-      body.once('end', resolve);
-      body.once('error', reject);
-    });
-    if (filled !== length) throw new Error(`range returned ${filled} of ${length} bytes`);
-    if (filled > flushed) flush();
-  } finally {
-    await Promise.allSettled(writes);
-  }
-  await Promise.all(writes);
-  return into;
-}
 
 /**
  * Downloads, verifies and renames into place; see the module comment. A mismatch after reusing a partial
