@@ -11,6 +11,7 @@ export {
   waitForActiveVersion,
 } from './cli/channel-hook.ts';
 export { OperatorCliError } from './cli/find-model-deployments.ts';
+export { hasKubernetesConfig, kubernetesHooks } from './cli/hooks-from-env.ts';
 export type { OperatorCliOptions } from './cli/status-command.ts';
 export { renderStatus, statusCommand } from './cli/status-command.ts';
 export type { OperatorConfig } from './config.ts';

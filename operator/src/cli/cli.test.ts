@@ -157,3 +157,24 @@ describe('llmctl approve', () => {
     });
   });
 });
+
+describe('kubernetesHooks', () => {
+  it('mounts the hook only when a Kubernetes configuration is in reach', async () => {
+    const { kubernetesHooks } = await import('./hooks-from-env.ts');
+    expect(kubernetesHooks({ HOME: '/nonexistent' })).toEqual([]);
+    expect(kubernetesHooks({ KUBECONFIG: fake.kubeconfig, LLMCTL_KUBERNETES: 'off' })).toEqual([]);
+    const [hook] = kubernetesHooks({ KUBECONFIG: fake.kubeconfig });
+    expect(hook?.name).toBe('kubernetes ModelDeployment');
+    await deploy('v1', { annotations: { [FOLLOW_CHANNEL_ANNOTATION]: 'production' } });
+    await hook!.afterChannelMove({
+      model: 'llama-3-8b',
+      channel: 'production',
+      action: 'promote',
+      toVersion: 'v2',
+      revision: 2,
+      actor: 't',
+      at: '',
+    });
+    expect(fake.get<ModelDeployment>(`${NS}/chat`)?.spec.registry.version).toBe('v2');
+  });
+});
