@@ -45,14 +45,15 @@ describe('runLoad', () => {
     expect(run.collector.errors).toBe(0);
   });
 
-  it('counts refused connections as errors with a network status', async () => {
+  it('counts refused connections as errors with a network status, pausing between them', async () => {
     const run = await runLoad({
       client: createClient({ baseURL: 'http://127.0.0.1:9/v1' }),
       model: 'm',
-      scenario: resolveScenario('baseline', { durationSeconds: 0.3, users: 1 }),
+      scenario: resolveScenario('baseline', { durationSeconds: 2, users: 1 }),
       maxRequests: 5,
     });
     expect(run.collector.errors).toBe(5);
+    expect(run.elapsedMs).toBeGreaterThanOrEqual(400); // 100 ms after each refusal
     expect(Object.fromEntries(run.collector.byStatus)).toEqual({ network: 5 });
   });
 });

@@ -17,6 +17,9 @@ import { RunCollector } from './collector.ts';
 import type { Sampler } from './sampler.ts';
 import type { Scenario } from './scenarios.ts';
 
+/** Pause after a network error before the same user sends again. */
+const NETWORK_ERROR_PAUSE_MS = 100;
+
 /** Live figures for the progress line. */
 export interface Progress {
   elapsedMs: number;
@@ -95,6 +98,8 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRun> {
     });
     inFlight--;
     collector.add(result, elapsed());
+    // A refused connection fails in microseconds: without a pause a closed-loop user would spin on it.
+    if (result.status === 0 && !result.cancelled) await clock.sleep(NETWORK_ERROR_PAUSE_MS, stop.signal);
   };
 
   const graceMs = options.graceMs ?? 30_000;
