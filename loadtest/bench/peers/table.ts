@@ -13,7 +13,7 @@ export interface PeerRow {
   streams?: StreamsResult;
 }
 
-const us = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)} ms` : `${Math.round(n)} µs`);
+const us = (n: number) => (Math.abs(n) >= 10_000 ? `${(n / 1000).toFixed(1)} ms` : `${Math.round(n)} µs`);
 
 /** Renders the Markdown table (and the failures under it). */
 export function renderPeersTable(rows: readonly PeerRow[]): string {
