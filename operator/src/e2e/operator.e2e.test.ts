@@ -198,4 +198,24 @@ describe('operator on a real API server', () => {
       { timeoutMs: 30_000, intervalMs: 200, what: 'owned objects gone' },
     );
   });
+
+  it.each([
+    [
+      'both a version and a channel',
+      { registry: { version: 'v1', channel: 'production' } },
+      /exactly one of version or channel/,
+    ],
+    [
+      'min above max',
+      { registry: { version: 'v1' }, replicas: { min: 3, max: 2 } },
+      /replicas.min must not exceed replicas.max/,
+    ],
+  ])('has the API server reject %s (CEL)', async (_what, spec, message) => {
+    const md = simModelDeployment('invalid', 'v1');
+    const error = await createModelDeployment(env.kube, { ...md, spec: { ...md.spec, ...spec } }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ status: 422 });
+    expect(String((error as Error).message)).toMatch(message);
+  });
 });
