@@ -10,7 +10,10 @@
  *    being ready to the request's first byte is reported (goal < 100 ms).
  *
  * Pods, gateway and load generator run as separate processes (the load generator is this one).
- * Flags: --duration-s N per run (default 15), --only routing|scale-from-zero.
+ * Every policy gets the same arrival sequence: each slice replays arrivals and request bodies drawn from a
+ * PRNG seeded by (`--seed`, workload, load, repetition), so the policies differ only in where they route.
+ * Flags: --duration-s N per run (default 15), --seed N (default 42), --workload mixed|shared-prefix,
+ * --only routing|scale-from-zero.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -25,10 +28,18 @@ import { parseConfig } from '../src/config.ts';
 import { startGateway } from '../src/gateway.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { asChild, type Child, waitForHttp } from './processes.ts';
+import { ROUTING_BENCH_POLICIES, type RoutingBenchPolicy } from './routing-policies.ts';
+import { type Random, requestMessages, seededRandom } from './routing-workload.ts';
 
 const { values } = parseArgs({
-  options: { 'duration-s': { type: 'string', default: '15' }, only: { type: 'string' } },
+  options: {
+    'duration-s': { type: 'string', default: '15' },
+    seed: { type: 'string', default: '42' },
+    workload: { type: 'string' },
+    only: { type: 'string' },
+  },
 });
+const baseSeed = Number(values.seed);
 const durationMs = Number(values['duration-s']) * 1000;
 const MODEL = 'bench-model';
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -42,71 +53,16 @@ const SIM_FLAGS = [
   ...['--max-num-batched-tokens', '2048', '--max-model-len', '8192'],
 ];
 
-const POLICIES = {
-  'round-robin': { profiles: [{ name: 'default', picker: 'round-robin' }] },
-  'least-outstanding': { profiles: [{ name: 'default', picker: 'least-outstanding' }] },
-  'full profile': {
-    scrape: { intervalMs: 200 },
-    profiles: [
-      {
-        name: 'default',
-        filters: [{ type: 'low-queue', maxWaiting: 4, staleAfterMs: 1000 }],
-        scorers: [
-          { type: 'outstanding', weight: 1 },
-          { type: 'queue-depth', weight: 1, staleAfterMs: 1000 },
-          { type: 'kv-cache', weight: 0.5, staleAfterMs: 1000 },
-          { type: 'prefix-affinity', weight: 2, blockChars: 256, loadFactor: 1.25 },
-        ],
-      },
-    ],
-  },
-} as const;
-type Policy = keyof typeof POLICIES;
+const POLICIES = ROUTING_BENCH_POLICIES;
+type Policy = RoutingBenchPolicy;
 
 // --- workload -------------------------------------------------------------------------------------------
-let seed = 42;
-const random = () => {
-  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-  return seed / 2 ** 31;
-};
-const SYLLABLES = [
-  'ka',
-  'lo',
-  'mi',
-  'ne',
-  'ru',
-  'ta',
-  'so',
-  'vi',
-  'de',
-  'pa',
-  'ro',
-  'ni',
-  'ku',
-  'be',
-  'fa',
-  'go',
-];
-/** `n` pseudo-words of about one token each (the simulator's tokenizer), varied by `salt`. */
-const words = (n: number, salt: number) =>
-  Array.from(
-    { length: n },
-    (_, i) =>
-      SYLLABLES[(i * 7 + salt) % 16]! + SYLLABLES[(i * 13 + salt * 3) % 16]! + SYLLABLES[(i + salt) % 16]!,
-  ).join(' ');
-const SYSTEM_PROMPTS = Array.from({ length: 16 }, (_, g) => `Group ${g} assistant. ${words(2000, g)}`);
+/** The seed of one slice, so every policy replays the same arrivals and bodies in it. */
+const sliceSeed = (...parts: number[]) => parts.reduce((h, p) => (h * 1_000_003 + p) % 2 ** 31, baseSeed);
 
-/** A request body: `shared` share of requests reuse one of 16 long system prompts. */
-function requestBody(shared: number): string {
-  const n = Math.floor(random() * 1e9);
-  const messages =
-    random() < shared
-      ? [
-          { role: 'system', content: SYSTEM_PROMPTS[n % SYSTEM_PROMPTS.length]! },
-          { role: 'user', content: `question ${n}: ${words(20, n)}` },
-        ]
-      : [{ role: 'user', content: `unique ${n} ${words(200 + (n % 1300), n)}` }];
-  const maxTokens = 8 + (n % 32);
+/** A request body (see `routing-workload.ts`). */
+function requestBody(shared: number, random: Random): string {
+  const { messages, maxTokens } = requestMessages(shared, random);
   return JSON.stringify({ model: MODEL, messages, max_tokens: maxTokens, stream: true });
 }
 
@@ -169,14 +125,20 @@ interface Slice {
 }
 
 /** Open-loop Poisson arrivals at `ratePerS` for `ms`; waits for the stragglers. */
-async function openLoop(url: string, ratePerS: number, ms: number, shared: number): Promise<Slice> {
+async function openLoop(
+  url: string,
+  ratePerS: number,
+  ms: number,
+  shared: number,
+  random: Random,
+): Promise<Slice> {
   const pending: Promise<Outcome>[] = [];
   const start = performance.now();
   let next = start;
   while (next - start < ms) {
     const wait = next - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    pending.push(send(url, requestBody(shared)));
+    pending.push(send(url, requestBody(shared, random)));
     next += (-Math.log(1 - random()) / ratePerS) * 1000;
   }
   const outcomes = await Promise.all(pending);
@@ -190,11 +152,12 @@ async function openLoop(url: string, ratePerS: number, ms: number, shared: numbe
 
 /** Closed loop at `concurrency` for `ms`: completed requests per second. */
 async function closedLoop(url: string, concurrency: number, ms: number, shared: number): Promise<number> {
+  const random = seededRandom(sliceSeed(shared * 100, concurrency));
   const end = performance.now() + ms;
   let done = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) if ((await send(url, requestBody(shared))).ok) done++;
+      while (performance.now() < end) if ((await send(url, requestBody(shared, random))).ok) done++;
     }),
   );
   return done / (ms / 1000);
@@ -266,12 +229,17 @@ async function routingSection(): Promise<void> {
   const workloads = [
     { name: 'mixed', shared: 0.5 },
     { name: 'shared-prefix', shared: 1 },
-  ];
+  ].filter((w) => values.workload === undefined || w.name === values.workload);
   const loads = [0.5, 0.8, 0.95];
   const policies = Object.keys(POLICIES) as Policy[];
   // Each (policy, load) cell is measured in REPS slices, the policies taking turns, so a burst of noise from
   // other work on the machine lands on every policy alike instead of on whichever ran at that moment.
   const REPS = 3;
+  // The policies share the pods, so a slice starts from the cache layout the previous policy left. Each
+  // slice is preceded by SETTLE_MS of the same traffic (the same arrivals for every policy) so it is
+  // measured from its own steady state: at these rates a cache-aware policy needs a few seconds to bring its
+  // 16 system prompts home (one recompute each) after round-robin has scattered them.
+  const SETTLE_MS = 3000;
   console.log(
     `load average at start: ${loadavg()
       .map((l) => l.toFixed(1))
@@ -295,8 +263,17 @@ async function routingSection(): Promise<void> {
             for (let k = 0; k < policies.length; k++) {
               const policy = policies[(k + rep) % policies.length]!;
               const url = gateways.get(policy)!.url;
-              await openLoop(url, capacity * load, 1000, workload.shared); // settle this policy's cache state
-              const slice = await openLoop(url, capacity * load, durationMs / REPS, workload.shared);
+              const rate = capacity * load;
+              const seedOf = (phase: number) => sliceSeed(workload.shared * 100, load * 100, rep, phase);
+              // Settle this policy's cache state, then measure; both replay the same arrivals for every policy.
+              await openLoop(url, rate, SETTLE_MS, workload.shared, seededRandom(seedOf(0)));
+              const slice = await openLoop(
+                url,
+                rate,
+                durationMs / REPS,
+                workload.shared,
+                seededRandom(seedOf(1)),
+              );
               const cell = cells.get(`${policy}@${load}`) ?? { ttfts: [], ok: 0, errors: 0, seconds: 0 };
               cell.ttfts.push(...slice.ttfts);
               cell.ok += slice.ok;
@@ -313,7 +290,7 @@ async function routingSection(): Promise<void> {
       await pods.stop();
     }
     console.log(
-      `\nWorkload "${workload.name}" — fleet capacity ${capacity.toFixed(1)} req/s (4 pods, closed loop)`,
+      `\nWorkload "${workload.name}" — fleet capacity ${capacity.toFixed(1)} req/s (4 pods, closed loop), seed ${baseSeed}, load average now ${loadavg()[0]!.toFixed(1)}`,
     );
     console.log(
       '| policy            | load | TTFT p50 ms | TTFT p95 ms | throughput req/s | errors | p95 vs round-robin |',

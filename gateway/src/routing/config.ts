@@ -32,16 +32,22 @@ const profileSchema = z.strictObject({
   scorers: z.array(scorerSchema).default([]),
 });
 
-/** The default profile when none is configured: load- and cache-aware. */
+/**
+ * The default profile when none is configured: load- and cache-aware. Prefix affinity outweighs the load
+ * scorers together (4 > 2 + 1 + 0.5): a recently seen prefix goes to its home endpoint, where its KV blocks
+ * are cached, unless the ring's bounded load spills it; a prompt with no recent prefix scores neutral there
+ * and is placed by load alone. The gateway's own in-flight count is exact and never stale, so it weighs
+ * more than the scraped engine gauges.
+ */
 export const DEFAULT_PROFILE: z.input<typeof profileSchema> = {
   name: 'default',
   picker: 'weighted',
   filters: [{ type: 'under-capacity' }],
   scorers: [
-    { type: 'outstanding', weight: 1 },
+    { type: 'outstanding', weight: 2 },
     { type: 'queue-depth', weight: 1 },
-    { type: 'kv-cache', weight: 1 },
-    { type: 'prefix-affinity', weight: 2 },
+    { type: 'kv-cache', weight: 0.5 },
+    { type: 'prefix-affinity', weight: 4 },
   ],
 };
 

@@ -69,11 +69,13 @@ describe('kv-cache scorer', () => {
 });
 
 describe('prefix-affinity scorer', () => {
+  // Ring behaviour on its own: every prefix counts as shared (gating has its own table below).
   const scorer = prefixAffinityScorer({
     type: 'prefix-affinity',
     blockChars: 16,
     blocks: 1,
     loadFactor: 1.25,
+    recentMs: 0,
   });
   const fleet = (loads: number[]): EndpointState[] => loads.map((o, i) => endpoint(`pod-${i}`, o));
   const chosen = (prefixText: string, eps: EndpointState[]) => {
@@ -121,5 +123,85 @@ describe('prefix-affinity scorer', () => {
     const spill = chosen(text, loaded);
     expect(spill).toHaveLength(1);
     expect(spill[0]).not.toBe(home);
+  });
+});
+
+describe('prefix-affinity scorer: only recently seen prefixes are pinned', () => {
+  const SHARED = 'You are a helpful assistant. Question';
+  const OTHER = 'A different system prompt entirely';
+  const eps = [endpoint('pod-0'), endpoint('pod-1'), endpoint('pod-2'), endpoint('pod-3')];
+  const neutral = [0.5, 0.5, 0.5, 0.5];
+  const pinned = (scores: number[]) => scores.filter((s) => s === 1).length === 1 && !scores.includes(0.5);
+  it.each([
+    {
+      name: 'a first sighting scores neutral (nothing cached anywhere yet)',
+      history: [],
+      text: SHARED,
+      atMs: NOW_MS,
+      want: 'neutral',
+    },
+    {
+      name: 'a prefix seen before is pinned to one endpoint',
+      history: [{ text: SHARED, atMs: NOW_MS - 1000 }],
+      text: SHARED,
+      atMs: NOW_MS,
+      want: 'pinned',
+    },
+    {
+      name: 'a prefix last seen longer ago than recentMs scores neutral again',
+      history: [{ text: SHARED, atMs: NOW_MS - 20_000 }],
+      text: SHARED,
+      atMs: NOW_MS,
+      want: 'neutral',
+    },
+    {
+      name: 'another prefix does not count as a sighting',
+      history: [{ text: OTHER, atMs: NOW_MS - 1000 }],
+      text: SHARED,
+      atMs: NOW_MS,
+      want: 'neutral',
+    },
+    {
+      name: 'a prefix pushed out by maxTrackedPrefixes newer ones is forgotten',
+      history: [
+        { text: SHARED, atMs: NOW_MS - 3000 },
+        { text: `1 ${OTHER}`, atMs: NOW_MS - 2000 },
+        { text: `2 ${OTHER}`, atMs: NOW_MS - 1000 },
+      ],
+      text: SHARED,
+      atMs: NOW_MS,
+      want: 'neutral',
+    },
+    {
+      name: 'a sighting refreshes a prefix, so a steady stream stays pinned',
+      history: [
+        { text: SHARED, atMs: NOW_MS - 3000 },
+        { text: `1 ${OTHER}`, atMs: NOW_MS - 2500 },
+        { text: SHARED, atMs: NOW_MS - 2000 },
+        { text: `2 ${OTHER}`, atMs: NOW_MS - 1000 },
+      ],
+      text: SHARED,
+      atMs: NOW_MS,
+      want: 'pinned',
+    },
+  ])('$name', ({ history, text, atMs, want }) => {
+    const scorer = prefixAffinityScorer({
+      type: 'prefix-affinity',
+      blockChars: 16,
+      recentMs: 10_000,
+      maxTrackedPrefixes: 2,
+    });
+    for (const h of history) scorer.score({ model: 'm', prefixText: h.text }, eps, { nowMs: h.atMs });
+    const scores = scorer.score({ model: 'm', prefixText: text }, eps, { nowMs: atMs });
+    if (want === 'neutral') expect(scores).toEqual(neutral);
+    else expect(pinned(scores)).toBe(true);
+  });
+
+  it('pins a repeated prefix to the same endpoint every time', () => {
+    const scorer = prefixAffinityScorer({ type: 'prefix-affinity', blockChars: 16 });
+    scorer.score({ model: 'm', prefixText: SHARED }, eps, ctx);
+    const first = scorer.score({ model: 'm', prefixText: SHARED }, eps, ctx);
+    const second = scorer.score({ model: 'm', prefixText: `${SHARED} two` }, eps, ctx);
+    expect(second).toEqual(first);
   });
 });
