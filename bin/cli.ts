@@ -1,6 +1,8 @@
 // The llmctl program: mounts each workspace's commands and turns every failure into one line on stderr
 // and a non-zero exit code — in this one place. Errors carrying a numeric `exitCode` (RegistryError and
 // its kin) keep their code; commander's usage errors keep theirs; anything else exits 1.
+import { analyzeCommand, loadtestCommand } from '@switchyard/loadtest';
+import { approveCommand, kubernetesHooks, statusCommand } from '@switchyard/operator';
 import { type CliIo, registryCommands } from '@switchyard/registry';
 import { Command, CommanderError } from 'commander';
 
@@ -10,9 +12,16 @@ export function buildProgram(options: {
   env: Readonly<Record<string, string | undefined>>;
 }): Command {
   const program = new Command('llmctl')
-    .description('Switchyard: model registry, promote and rollback')
+    .description('Switchyard: model registry, rollouts, load tests and trace analysis')
     .showHelpAfterError(false);
-  for (const command of registryCommands(options)) program.addCommand(command);
+  // promote and rollback also move the ModelDeployments that follow the channel, when a cluster is in reach.
+  for (const command of registryCommands({ ...options, hooks: kubernetesHooks(options.env) })) {
+    program.addCommand(command);
+  }
+  program.addCommand(statusCommand(options));
+  program.addCommand(approveCommand(options));
+  program.addCommand(loadtestCommand(options));
+  program.addCommand(analyzeCommand(options));
   applyEverywhere(program, (command) =>
     command.exitOverride().configureOutput({
       writeOut: (text) => options.io.stdout(text),
