@@ -25,7 +25,8 @@ const GAP = 50;
 function panel(s: Series, box: Box, maxT: number, last: boolean): string[] {
   const out = [frame(box, `${s.title} (${s.unit})`)];
   const values = s.points.map(([, v]) => v).filter((v): v is number => v !== undefined);
-  const ticks = niceTicks(Math.max(...values, s.target ?? 0, 1e-9), 3);
+  // A series that stays at zero still gets a readable 0-1 axis.
+  const ticks = niceTicks(Math.max(...values, s.target ?? 0, 1), 3);
   const top = ticks.at(-1)!;
   const x = (t: number) => box.x + (t / (maxT || 1)) * box.w;
   const y = (v: number) => box.y + box.h - (v / top) * box.h;

@@ -55,7 +55,11 @@ export function evaluateAutoscale(input: AutoscaleInput): Behaviour[] {
   };
 
   const window = input.peakLoad ?? { fromMs: 0, toMs: input.loadEndMs };
-  const loaded = t.filter((p) => p.tMs >= window.fromMs && p.tMs <= window.toMs && p.ttftP95Ms !== undefined);
+  // Only intervals wholly inside the window: one that straddles its end already sees the lighter load.
+  const step = t.length > 1 ? t[1]!.tMs - t[0]!.tMs : 0;
+  const loaded = t.filter(
+    (p) => p.tMs >= window.fromMs && p.tMs + step <= window.toMs && p.ttftP95Ms !== undefined,
+  );
   const worst = loaded.reduce<TimelinePoint | undefined>(
     (m, p) => ((p.ttftP95Ms ?? 0) > (m?.ttftP95Ms ?? 0) ? p : m),
     undefined,
