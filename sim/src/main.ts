@@ -6,6 +6,9 @@
 import { parseArgs } from './cli.ts';
 import { startSimulator } from './simulator.ts';
 
+/** Kubernetes' default termination grace period; the kubelet kills the pod after it anyway. */
+const DRAIN_TIMEOUT_MS = 30_000;
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const sim = await startSimulator({
@@ -22,9 +25,15 @@ async function main(): Promise<void> {
       `${c.numGpuBlocks} KV blocks of ${c.blockSize}, max_model_len ${c.maxModelLen})`,
   );
   const shutdown = (signal: string) => {
-    console.log(`switchyard-sim: ${signal}, shutting down`);
-    sim.close().then(
-      () => process.exit(0),
+    console.log(
+      `switchyard-sim: ${signal}, finishing requests in flight (up to ${DRAIN_TIMEOUT_MS / 1000} s)`,
+    );
+    process.once(signal, () => process.exit(1)); // a second signal: stop at once
+    sim.drain(DRAIN_TIMEOUT_MS).then(
+      ({ drained }) => {
+        console.log(`switchyard-sim: stopped${drained ? '' : ' (requests still running were cut)'}`);
+        process.exit(0);
+      },
       () => process.exit(1),
     );
   };

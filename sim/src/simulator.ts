@@ -68,6 +68,11 @@ export interface RunningSimulator {
   readonly crashed: boolean;
   /** Stops listening, aborts in-flight requests, flushes spans. */
   close(): Promise<void>;
+  /**
+   * Graceful shutdown, as vLLM's server does on SIGTERM: refuse new work (new connections are not accepted;
+   * requests on open connections get 503), let requests in flight finish for up to `timeoutMs`, then close.
+   */
+  drain(timeoutMs: number): Promise<{ drained: boolean }>;
 }
 
 /** Starts one simulated vLLM replica. */
@@ -102,7 +107,20 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const responses = new Set<ServerResponse>();
   let crashed = false;
   let closed = false;
+  let draining = false;
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    if (draining) {
+      const error = {
+        message: 'The server is shutting down.',
+        type: 'ServiceUnavailableError',
+        param: null,
+        code: 503,
+      };
+      res
+        .writeHead(503, { 'content-type': 'application/json', connection: 'close' })
+        .end(JSON.stringify({ error }));
+      return;
+    }
     if (faults.countRequestAndCheckCrash()) return crash('crash after requests');
     responses.add(res);
     res.on('close', () => responses.delete(res));
@@ -128,7 +146,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     options.onCrash?.(reason);
   }
 
-  return {
+  const running: RunningSimulator = {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     config,
@@ -149,6 +167,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     get crashed() {
       return crashed;
     },
+    async drain(timeoutMs) {
+      draining = true;
+      stopAccepting(server);
+      server.closeIdleConnections();
+      const deadline = Date.now() + timeoutMs;
+      while (responses.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const drained = responses.size === 0;
+      await running.close();
+      return { drained };
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -161,6 +189,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       await ctx.tracer?.shutdown();
     },
   };
+  return running;
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {
