@@ -13,10 +13,11 @@
  * Every policy gets the same arrival sequence: each slice replays arrivals and request bodies drawn from a
  * PRNG seeded by (`--seed`, workload, load, repetition), so the policies differ only in where they route.
  * Flags: --duration-s N per run (default 15), --seed N (default 42), --workload mixed|shared-prefix,
+ * --policies file.json (more policies to compare, e.g. `routing-full-profile-before.json`),
  * --only routing|scale-from-zero.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     'duration-s': { type: 'string', default: '15' },
     seed: { type: 'string', default: '42' },
     workload: { type: 'string' },
+    policies: { type: 'string' },
     only: { type: 'string' },
   },
 });
@@ -53,8 +55,12 @@ const SIM_FLAGS = [
   ...['--max-num-batched-tokens', '2048', '--max-model-len', '8192'],
 ];
 
-const POLICIES = ROUTING_BENCH_POLICIES;
-type Policy = RoutingBenchPolicy;
+/** The three policies, plus any from `--policies file.json` (name → gateway `routing` section). */
+const POLICIES: Record<string, unknown> = {
+  ...ROUTING_BENCH_POLICIES,
+  ...(values.policies ? JSON.parse(readFileSync(values.policies, 'utf8')) : {}),
+};
+type Policy = RoutingBenchPolicy | (string & {});
 
 // --- workload -------------------------------------------------------------------------------------------
 /** The seed of one slice, so every policy replays the same arrivals and bodies in it. */
