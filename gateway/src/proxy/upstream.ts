@@ -4,8 +4,9 @@
  * client should see and a `reason` for metrics.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { Agent, errors } from 'undici';
+import { Agent, type Dispatcher, errors } from 'undici';
 import { GatewayError } from '../errors.ts';
+import { UpstreamBody } from './upstream-body.ts';
 
 /** Upstream timeouts and pool size. */
 export interface UpstreamOptions {
@@ -19,7 +20,7 @@ export interface UpstreamOptions {
 export interface UpstreamResponse {
   statusCode: number;
   headers: IncomingHttpHeaders;
-  body: NodeJS.ReadableStream & { destroy(error?: Error): void; pause(): unknown; resume(): unknown };
+  body: UpstreamBody;
 }
 
 /** Why an upstream call failed, for metrics and retry decisions. */
@@ -92,8 +93,12 @@ export class UpstreamClient {
     });
   }
 
-  /** Sends a request; resolves at response headers. Rejects with UpstreamError. */
-  async send(
+  /**
+   * Sends a request; resolves at response headers. Rejects with UpstreamError. Uses undici's `dispatch`
+   * with a handler of our own rather than `request()`: the body goes to an `UpstreamBody`, not a
+   * `Readable`, and aborting needs no extra promise or async resource.
+   */
+  send(
     origin: string,
     path: string,
     method: 'GET' | 'POST',
@@ -101,25 +106,91 @@ export class UpstreamClient {
     body: Buffer | undefined,
     signal: AbortSignal,
   ): Promise<UpstreamResponse> {
-    try {
-      const response = await this.#agent.request({
-        origin,
-        path,
-        method,
-        headers,
-        body,
-        signal,
-        headersTimeout: this.#options.firstByteTimeoutMs,
-        bodyTimeout: this.#options.idleTimeoutMs,
-      });
-      return response as unknown as UpstreamResponse;
-    } catch (error) {
-      throw classifyUpstreamError(error);
-    }
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) {
+        reject(classifyUpstreamError(new errors.RequestAbortedError()));
+        return;
+      }
+      const handler = new ResponseHandler(resolve, reject, signal);
+      this.#agent.dispatch(
+        {
+          origin,
+          path,
+          method,
+          headers,
+          body: body ?? null,
+          headersTimeout: this.#options.firstByteTimeoutMs,
+          bodyTimeout: this.#options.idleTimeoutMs,
+        },
+        handler,
+      );
+    });
   }
 
   /** Closes every pooled connection. */
   close(): Promise<void> {
     return this.#agent.close();
+  }
+}
+
+type Controller = Dispatcher.DispatchController;
+
+/** undici dispatch handler: resolves at headers, then feeds the body; the client's abort signal cancels. */
+class ResponseHandler implements Dispatcher.DispatchHandler {
+  #resolve: ((response: UpstreamResponse) => void) | undefined;
+  readonly #reject: (error: UpstreamError) => void;
+  readonly #signal: AbortSignal;
+  #controller: Controller | undefined;
+  #body: UpstreamBody | undefined;
+  #aborted = false;
+
+  constructor(
+    resolve: (response: UpstreamResponse) => void,
+    reject: (error: UpstreamError) => void,
+    signal: AbortSignal,
+  ) {
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#signal = signal;
+    signal.addEventListener('abort', this, { once: true });
+  }
+
+  /** The abort signal's listener (an object listener: no closure per request). */
+  handleEvent(): void {
+    this.#aborted = true;
+    this.#controller?.abort(new errors.RequestAbortedError());
+  }
+
+  onRequestStart(controller: Controller): void {
+    this.#controller = controller;
+    if (this.#aborted) controller.abort(new errors.RequestAbortedError());
+  }
+
+  onResponseStart(controller: Controller, statusCode: number, headers: IncomingHttpHeaders): void {
+    if (statusCode < 200) return;
+    const body = new UpstreamBody(controller);
+    this.#body = body;
+    const resolve = this.#resolve;
+    this.#resolve = undefined;
+    resolve?.({ statusCode, headers, body });
+  }
+
+  onResponseData(controller: Controller, chunk: Buffer): void {
+    if (this.#body && !this.#body.push(chunk)) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    this.#signal.removeEventListener('abort', this);
+    this.#body?.end();
+  }
+
+  onResponseError(_controller: Controller, error: Error): void {
+    this.#signal.removeEventListener('abort', this);
+    if (this.#resolve) {
+      this.#resolve = undefined;
+      this.#reject(classifyUpstreamError(error));
+      return;
+    }
+    this.#body?.fail(error);
   }
 }
