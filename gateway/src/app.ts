@@ -7,8 +7,8 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { GatewayEnv } from './env.ts';
 import { GatewayError, toGatewayError } from './errors.ts';
-import { type ApiKeyAuthOptions, apiKeyAuth } from './middleware/auth/index.ts';
-import { requestId } from './middleware/request-id/index.ts';
+import { type ApiKeyAuthOptions, createAuthenticator } from './middleware/auth/index.ts';
+import { requestIdOf } from './middleware/request-id/index.ts';
 import { type ProxyDeps, proxyHandler } from './proxy/handler.ts';
 import { modelsHandler } from './proxy/models.ts';
 import type { GatewayMetrics } from './telemetry/metrics.ts';
@@ -39,19 +39,24 @@ export function createApiApp(deps: ApiAppDeps): Hono<GatewayEnv> {
       c,
     ),
   );
-  app.use('*', requestId());
-  app.use('*', async (c, next) => {
-    if (deps.isDraining()) {
-      c.header('connection', 'close');
-      throw new GatewayError(503, 'The gateway is shutting down; retry on another replica.', {
-        type: 'service_unavailable',
-        code: 'shutting_down',
-        headers: { 'retry-after': '1', connection: 'close' },
-      });
-    }
-    await next();
+  const authenticate = createAuthenticator(deps.auth);
+  const shuttingDown = () =>
+    new GatewayError(503, 'The gateway is shutting down; retry on another replica.', {
+      type: 'service_unavailable',
+      code: 'shutting_down',
+      headers: { 'retry-after': '1', connection: 'close' },
+    });
+  // Request id, drain check and auth in one synchronous layer: each Hono layer is an async frame per
+  // request, and `c.header` would allocate a web Headers the directly-written proxy responses never use
+  // (they, `renderError` and the models list set x-request-id themselves).
+  app.use('*', (c, next) => {
+    const { headers } = c.env.incoming;
+    c.set('requestId', requestIdOf(headers));
+    if (deps.isDraining()) throw shuttingDown();
+    const url = c.env.incoming.url ?? '';
+    if (url.startsWith('/v1/') || url === '/v1') c.set('principal', authenticate(headers));
+    return next();
   });
-  app.use('/v1/*', apiKeyAuth(deps.auth));
   app.post('/v1/chat/completions', proxyHandler('chat', deps));
   app.post('/v1/completions', proxyHandler('completions', deps));
   app.post('/v1/embeddings', proxyHandler('embeddings', deps));

@@ -3,11 +3,15 @@
  * and the drain counter, closed exactly once whatever path the request takes.
  */
 import {
+  type Attributes,
   type Context,
+  INVALID_SPAN_CONTEXT,
   isSpanContextValid,
   context as otelContext,
   type Span,
+  type SpanKind,
   SpanStatusCode,
+  type Tracer,
   trace,
 } from '@opentelemetry/api';
 import { GenAiAttr, SpanEvent, type Usage } from '@switchyard/api';
@@ -15,11 +19,16 @@ import type { Logger } from '../telemetry/logger.ts';
 import type { GatewayMetrics } from '../telemetry/metrics.ts';
 import type { InflightTracker } from './inflight.ts';
 
+/** Stands in for every child span of a request that is not recorded; ending it does nothing. */
+const NOT_RECORDED: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
 /** Per-request state shared by the handler steps. */
 export class Exchange {
   readonly startedAt = performance.now();
   readonly span: Span;
   readonly context: Context;
+  /** False under the no-op tracer (or an unsampled trace): child spans and their attributes are skipped. */
+  readonly recording: boolean;
   model = 'unknown';
   tenant: string;
   endpointId: string | undefined;
@@ -36,17 +45,26 @@ export class Exchange {
   readonly #logger: Logger;
   readonly #inflight: InflightTracker;
   readonly #accessLog: boolean;
+  readonly #tracer: Tracer;
   readonly requestId: string;
 
   constructor(
     span: Span,
     parent: Context,
-    deps: { metrics: GatewayMetrics; logger: Logger; inflight: InflightTracker; accessLog: boolean },
+    deps: {
+      metrics: GatewayMetrics;
+      logger: Logger;
+      inflight: InflightTracker;
+      accessLog: boolean;
+      tracer: Tracer;
+    },
     tenant: string,
     requestId: string,
   ) {
     this.span = span;
+    this.recording = span.isRecording();
     this.context = trace.setSpan(parent, span);
+    this.#tracer = deps.tracer;
     this.#metrics = deps.metrics;
     this.#logger = deps.logger;
     this.#inflight = deps.inflight;
@@ -61,6 +79,19 @@ export class Exchange {
     this.model = model;
     this.span.setAttribute(GenAiAttr.requestModel, model);
     this.#metrics.active.inc({ model });
+  }
+
+  /**
+   * Starts a child span of the request's server span. When the request is not recorded this returns one
+   * shared no-op span: no per-request span objects, attribute maps or context copies on the hot path.
+   */
+  startChild(name: string, kind: SpanKind, attributes?: () => Attributes): Span {
+    if (!this.recording) return NOT_RECORDED;
+    return this.#tracer.startSpan(
+      name,
+      attributes ? { kind, attributes: attributes() } : { kind },
+      this.context,
+    );
   }
 
   /** Marks a token-carrying event relayed to the client. */

@@ -104,15 +104,7 @@ async function handle(c: Context<GatewayEnv>, name: OperationName, exchange: Exc
   const clientWantsUsage =
     stream && (body.stream_options as { include_usage?: boolean } | null)?.include_usage === true;
   // Ask the engine for usage even when the client did not, so tokens are accounted; the relay strips it again.
-  const upstreamBody =
-    stream && !clientWantsUsage
-      ? Buffer.from(
-          JSON.stringify({
-            ...body,
-            stream_options: { ...(body.stream_options ?? {}), include_usage: true },
-          }),
-        )
-      : raw;
+  const upstreamBody = stream && !clientWantsUsage ? withUsageRequested(raw, body) : raw;
 
   const controller = new AbortController();
   let responding = false;
@@ -132,20 +124,20 @@ async function handle(c: Context<GatewayEnv>, name: OperationName, exchange: Exc
   const attempt = async (pick: Pick): Promise<Attempt> => {
     const endpoint = pick.endpoint;
     endpoint.outstanding++;
-    const upstreamSpan = deps.tracer.startSpan(
-      SpanName.upstream,
-      {
-        kind: SpanKind.CLIENT,
-        attributes: { [SwitchyardAttr.endpoint]: endpoint.id, 'server.address': endpoint.url },
-      },
-      exchange.context,
-    );
+    const upstreamSpan = exchange.startChild(SpanName.upstream, SpanKind.CLIENT, () => ({
+      [SwitchyardAttr.endpoint]: endpoint.id,
+      'server.address': endpoint.url,
+    }));
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: stream ? 'text/event-stream' : 'application/json',
       'x-request-id': exchange.requestId,
     };
-    injectContext(trace.setSpan(exchange.context, upstreamSpan) as OtelContext, headers);
+    // Unrecorded: the engine still joins the caller's trace (if any) through the server span's context.
+    injectContext(
+      exchange.recording ? (trace.setSpan(exchange.context, upstreamSpan) as OtelContext) : exchange.context,
+      headers,
+    );
     const sentAt = performance.now();
     let released = false;
     const release = (status: number, reason?: string) => {
@@ -231,4 +223,26 @@ function recordRequestAttributes(exchange: Exchange, body: Record<string, unknow
   if (typeof body.temperature === 'number') span.setAttribute(GenAiAttr.requestTemperature, body.temperature);
   if (typeof body.top_p === 'number') span.setAttribute(GenAiAttr.requestTopP, body.top_p);
   span.setAttribute(SwitchyardAttr.streamed, body.stream === true);
+}
+
+const ASK_USAGE = Buffer.from(',"stream_options":{"include_usage":true}}');
+const CLOSE_BRACE = 0x7d;
+
+/**
+ * The request body with `stream_options.include_usage` set. Without a `stream_options` key the field is
+ * spliced in before the body's closing brace (the body parsed as a JSON object, so its last non-space byte is
+ * `}`), sparing a re-serialisation of the whole prompt per streamed request; otherwise it is re-serialised.
+ */
+function withUsageRequested(raw: Buffer, body: Record<string, unknown>): Buffer {
+  if (body.stream_options === undefined) {
+    let end = raw.length - 1;
+    while (end > 0 && raw[end] !== CLOSE_BRACE) end--;
+    return Buffer.concat([raw.subarray(0, end), ASK_USAGE]);
+  }
+  return Buffer.from(
+    JSON.stringify({
+      ...body,
+      stream_options: { ...((body.stream_options as object | null) ?? {}), include_usage: true },
+    }),
+  );
 }

@@ -15,6 +15,6 @@ export function modelsHandler(endpoints: EndpointTable): Handler<GatewayEnv> {
       .models()
       .filter((model) => mayUseModel(principal, model))
       .map((id) => ({ id, object: 'model', created: started, owned_by: 'switchyard' }));
-    return c.json({ object: 'list', data });
+    return c.json({ object: 'list', data }, 200, { 'x-request-id': c.get('requestId') });
   };
 }

@@ -7,7 +7,7 @@ import { GatewayError } from '../errors.ts';
 import type { Exchange } from './exchange.ts';
 import { SseRelay, sseErrorEvent } from './sse-relay.ts';
 import { classifyUpstreamError, type UpstreamResponse } from './upstream.ts';
-import { extractUsage } from './usage.ts';
+import { extractUsageFromBuffer } from './usage.ts';
 
 /** What a relay step works on. */
 export interface RelayContext {
@@ -50,8 +50,7 @@ export async function relayJson(ctx: RelayContext): Promise<void> {
     }
     throw failure;
   }
-  const text = payload.toString('utf8');
-  exchange.usage = extractUsage(text);
+  exchange.usage = extractUsageFromBuffer(payload);
   ctx.release(response.statusCode);
   outgoing.writeHead(response.statusCode, {
     'content-type': 'application/json',

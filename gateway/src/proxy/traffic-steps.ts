@@ -27,21 +27,23 @@ export async function admitRequest(
   signal: AbortSignal,
   outgoing: ServerResponse,
 ): Promise<void> {
-  const { control, tracer } = deps;
+  const { control } = deps;
   const estimate = await control.estimateTokens(model, body);
-  const limitSpan = tracer.startSpan(SpanName.rateLimit, { kind: SpanKind.INTERNAL }, exchange.context);
+  const limitSpan = exchange.startChild(SpanName.rateLimit, SpanKind.INTERNAL);
   const decision = await control.limiter.reserve(
     { apiKey: keyId, tenant: exchange.tenant, model },
     estimate.total,
   );
-  limitSpan.setAttributes({
-    'switchyard.rate_limit.result': decision.reason,
-    'switchyard.rate_limit.reserved_tokens': decision.allowed ? estimate.total : 0,
-    'switchyard.rate_limit.token_source': estimate.source,
-  });
-  if (decision.limitedBy) limitSpan.setAttribute('switchyard.rate_limit.rule', decision.limitedBy.rule);
-  limitSpan.end();
-  for (const [k, v] of Object.entries(decision.headers)) outgoing.setHeader(k, v);
+  if (exchange.recording) {
+    limitSpan.setAttributes({
+      'switchyard.rate_limit.result': decision.reason,
+      'switchyard.rate_limit.reserved_tokens': decision.allowed ? estimate.total : 0,
+      'switchyard.rate_limit.token_source': estimate.source,
+    });
+    if (decision.limitedBy) limitSpan.setAttribute('switchyard.rate_limit.rule', decision.limitedBy.rule);
+    limitSpan.end();
+  }
+  for (const k in decision.headers) outgoing.setHeader(k, decision.headers[k]!);
   if (!decision.allowed) throw rateLimitRejection(decision, control.limiter);
 
   // Tokens actually used: the engine's usage, else the prompt plus what was streamed before a disconnect.
@@ -55,7 +57,7 @@ export async function admitRequest(
     if (exchange.usage) control.observeUsage(body, exchange.usage.prompt_tokens);
   });
 
-  const queueSpan = tracer.startSpan(SpanName.queueWait, { kind: SpanKind.INTERNAL }, exchange.context);
+  const queueSpan = exchange.startChild(SpanName.queueWait, SpanKind.INTERNAL);
   try {
     const ticket = await control.queue.admit({
       model,
@@ -93,9 +95,10 @@ export function routeRequest(
   request: RoutingRequest,
   exclude: ReadonlySet<string>,
 ): Pick | undefined {
-  const span = deps.tracer.startSpan(SpanName.routing, { kind: SpanKind.INTERNAL }, exchange.context);
   const picker = deps.control.pickerFor(request.model);
   const pick = picker.pick(request, deps.control.candidates(request.model), exclude);
+  if (!exchange.recording) return pick;
+  const span = exchange.startChild(SpanName.routing, SpanKind.INTERNAL);
   span.setAttribute('switchyard.picker', picker.name);
   span.setAttribute('switchyard.route.attempt', exclude.size + 1);
   if (!pick) {

@@ -22,3 +22,15 @@ export function extractUsage(text: string): Usage | undefined {
   }
   return undefined;
 }
+
+const USAGE_KEY = Buffer.from('"usage"');
+
+/**
+ * `extractUsage` on raw bytes: decodes only the tail from the last `"usage"` key, not the whole body
+ * (the key is ASCII, so its byte offset starts a valid UTF-8 slice).
+ */
+export function extractUsageFromBuffer(payload: Buffer): Usage | undefined {
+  const key = payload.lastIndexOf(USAGE_KEY);
+  if (key < 0) return undefined;
+  return extractUsage(payload.toString('utf8', key));
+}

@@ -4,6 +4,7 @@
  * useful: a caller cannot steer the digest's bytes toward a stored one.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv, Principal } from '../../env.ts';
 import { GatewayError } from '../../errors.ts';
@@ -52,20 +53,18 @@ function buildTable(keys: readonly ApiKeyEntry[]): Map<string, { digest: Buffer;
   return table;
 }
 
-/** Middleware factory: authenticates `Authorization: Bearer <key>` (or `api-key`) and sets `principal`. */
-export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler<GatewayEnv> {
-  if (options.mode === 'disabled') {
-    return async (c, next) => {
-      c.set('principal', ANONYMOUS);
-      await next();
-    };
-  }
+/**
+ * Builds the authenticator: returns the caller's principal from the request headers, or throws the 401.
+ * A plain function (no middleware layer) so the API app can run it inside its one front middleware.
+ */
+export function createAuthenticator(options: ApiKeyAuthOptions): (headers: IncomingHttpHeaders) => Principal {
+  if (options.mode === 'disabled') return () => ANONYMOUS;
   const table = buildTable(options.keys);
-  return async (c, next) => {
-    const header = c.env.incoming.headers.authorization;
+  return (headers) => {
+    const header = headers.authorization;
     let presented: string | undefined;
     if (header?.startsWith('Bearer ')) presented = header.slice(7).trim();
-    else presented = c.env.incoming.headers['api-key'] as string | undefined;
+    else presented = headers['api-key'] as string | undefined;
     if (!presented) {
       throw new GatewayError(
         401,
@@ -79,8 +78,16 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler<Gatewa
     const digest = createHash('sha256').update(presented, 'utf8').digest();
     const entry = table.get(digest.toString('hex'));
     if (!entry || !timingSafeEqual(entry.digest, digest)) throw invalidKey();
-    c.set('principal', entry.principal);
-    await next();
+    return entry.principal;
+  };
+}
+
+/** Middleware factory: authenticates `Authorization: Bearer <key>` (or `api-key`) and sets `principal`. */
+export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler<GatewayEnv> {
+  const authenticate = createAuthenticator(options);
+  return (c, next) => {
+    c.set('principal', authenticate(c.env.incoming.headers));
+    return next();
   };
 }
 
