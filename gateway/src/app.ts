@@ -3,14 +3,17 @@
  * (`/metrics`, `/healthz`, `/readyz`). Errors are rendered in one place, `renderError`.
  */
 
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import type { GatewayEnv } from './env.ts';
+import type { GatewayEnv, Principal } from './env.ts';
 import { GatewayError, toGatewayError } from './errors.ts';
 import { type ApiKeyAuthOptions, createAuthenticator } from './middleware/auth/index.ts';
 import { requestIdOf } from './middleware/request-id/index.ts';
-import { type ProxyDeps, proxyHandler } from './proxy/handler.ts';
+import { type ProxyDeps, type ProxyRoute, proxyHandler, proxyRoute } from './proxy/handler.ts';
 import { modelsHandler } from './proxy/models.ts';
+import { OPERATIONS, type OperationName } from './proxy/operations.ts';
 import type { GatewayMetrics } from './telemetry/metrics.ts';
 
 /** What the API app needs. */
@@ -29,6 +32,65 @@ export function renderError(error: unknown, c: Context<GatewayEnv>): Response {
   return new Response(JSON.stringify(failure.toBody()), { status: failure.status, headers });
 }
 
+const shuttingDown = () =>
+  new GatewayError(503, 'The gateway is shutting down; retry on another replica.', {
+    type: 'service_unavailable',
+    code: 'shutting_down',
+    headers: { 'retry-after': '1', connection: 'close' },
+  });
+
+/** Writes an error straight to Node's response, as `renderError` does through Hono. */
+function writeError(outgoing: ServerResponse, error: unknown, requestId: string): void {
+  if (outgoing.headersSent) {
+    outgoing.destroy(); // unreachable by design: the relays end their own responses after the first byte
+    return;
+  }
+  const failure = toGatewayError(error);
+  const payload = JSON.stringify(failure.toBody());
+  outgoing.writeHead(failure.status, {
+    'content-type': 'application/json',
+    ...failure.headers,
+    'x-request-id': requestId,
+    'content-length': Buffer.byteLength(payload),
+  });
+  outgoing.end(payload);
+}
+
+/**
+ * The API listener: the three proxied POST routes are served straight from Node's request event (request
+ * id, drain check, auth, route, error body: the same steps and bodies as the Hono app, without its Request
+ * wrapper, context, middleware chain and response conversion per request); everything else goes to Hono.
+ */
+export function createApiListener(
+  deps: ApiAppDeps,
+): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
+  const fallback = getRequestListener(createApiApp(deps).fetch);
+  const authenticate = createAuthenticator(deps.auth);
+  const routes = new Map<string, ProxyRoute>();
+  for (const name of Object.keys(OPERATIONS) as OperationName[]) {
+    routes.set(OPERATIONS[name].path, proxyRoute(name, deps));
+  }
+  return (incoming, outgoing) => {
+    const route = incoming.method === 'POST' ? routes.get(incoming.url ?? '') : undefined;
+    if (!route) {
+      void fallback(incoming, outgoing);
+      return;
+    }
+    const requestId = requestIdOf(incoming.headers);
+    let principal: Principal;
+    try {
+      if (deps.isDraining()) throw shuttingDown();
+      principal = authenticate(incoming.headers);
+    } catch (error) {
+      writeError(outgoing, error, requestId);
+      return;
+    }
+    route(incoming, outgoing, principal, requestId).catch((error: unknown) =>
+      writeError(outgoing, error, requestId),
+    );
+  };
+}
+
 /** Creates the API app. */
 export function createApiApp(deps: ApiAppDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
@@ -40,12 +102,6 @@ export function createApiApp(deps: ApiAppDeps): Hono<GatewayEnv> {
     ),
   );
   const authenticate = createAuthenticator(deps.auth);
-  const shuttingDown = () =>
-    new GatewayError(503, 'The gateway is shutting down; retry on another replica.', {
-      type: 'service_unavailable',
-      code: 'shutting_down',
-      headers: { 'retry-after': '1', connection: 'close' },
-    });
   // Request id, drain check and auth in one synchronous layer: each Hono layer is an async frame per
   // request, and `c.header` would allocate a web Headers the directly-written proxy responses never use
   // (they, `renderError` and the models list set x-request-id themselves).

@@ -2,10 +2,11 @@
  * Assembles a gateway from its configuration: endpoint table, picker, upstream client, telemetry, the two
  * listeners; and takes it down gracefully (stop accepting, `/readyz` 503, let in-flight work finish, exit).
  */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Tracer } from '@opentelemetry/api';
-import { createAdminApp, createApiApp } from './app.ts';
+import { createAdminApp, createApiListener } from './app.ts';
 import type { GatewayConfig } from './config.ts';
 import { EndpointTable } from './discovery/endpoint-table.ts';
 import { InflightTracker } from './proxy/inflight.ts';
@@ -74,7 +75,7 @@ export async function startGateway(
   });
   await control.start();
 
-  const apiApp = createApiApp({
+  const apiListener = createApiListener({
     endpoints,
     control,
     upstream,
@@ -89,7 +90,7 @@ export async function startGateway(
   });
   const adminApp = createAdminApp({ metrics, isReady: () => !draining });
 
-  const api = createAdaptorServer({ fetch: apiApp.fetch }) as NodeServer;
+  const api = createServer(apiListener) as NodeServer;
   api.keepAliveTimeout = 65_000;
   api.headersTimeout = 66_000;
   api.requestTimeout = 0;

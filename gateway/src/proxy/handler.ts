@@ -4,12 +4,13 @@
  * anything thrown before the first byte is rendered once by the app's error handler.
  */
 
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { type Context as OtelContext, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import { GenAiAttr, SpanName, SwitchyardAttr } from '@switchyard/api';
-import type { Context, Handler } from 'hono';
+import type { Handler } from 'hono';
 import type { EndpointTable } from '../discovery/endpoint-table.ts';
-import type { GatewayEnv } from '../env.ts';
+import type { GatewayEnv, Principal } from '../env.ts';
 import { GatewayError, modelNotFound, toGatewayError } from '../errors.ts';
 import { mayUseModel } from '../middleware/auth/index.ts';
 import { NoEndpointError, sendWithRetries } from '../routing/retry-policy.ts';
@@ -47,14 +48,24 @@ const noEndpoint = (model: string) =>
     headers: { 'retry-after': '1' },
   });
 
-/** Creates the handler for one operation. */
-export function proxyHandler(name: OperationName, deps: ProxyDeps): Handler<GatewayEnv> {
+/**
+ * A proxied operation at the Node level: what the API listener calls for its POST routes without going
+ * through Hono. Resolves when the response is written or handed to the stream relay; rejects, before the
+ * first byte only, with the error to render.
+ */
+export type ProxyRoute = (
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  principal: Principal,
+  requestId: string,
+) => Promise<void>;
+
+/** Creates the Node-level route for one operation. */
+export function proxyRoute(name: OperationName, deps: ProxyDeps): ProxyRoute {
   const op = OPERATIONS[name];
   const spanName = `POST ${op.path}`;
-  return async (c) => {
-    const { incoming } = c.env;
+  return async (incoming, outgoing, principal, requestId) => {
     const parent = extractContext(incoming.headers);
-    const principal = c.get('principal');
     const span = deps.tracer.startSpan(
       spanName,
       {
@@ -69,9 +80,9 @@ export function proxyHandler(name: OperationName, deps: ProxyDeps): Handler<Gate
       },
       parent,
     );
-    const exchange = new Exchange(span, parent, deps, principal.tenant, c.get('requestId'));
+    const exchange = new Exchange(span, parent, deps, principal.tenant, requestId);
     try {
-      return await handle(c, name, exchange, deps);
+      await handle(incoming, outgoing, principal, name, exchange, deps);
     } catch (error) {
       const failure = toGatewayError(error);
       if (failure.status >= 500 && failure.code === 'internal_error') {
@@ -83,13 +94,27 @@ export function proxyHandler(name: OperationName, deps: ProxyDeps): Handler<Gate
   };
 }
 
-async function handle(c: Context<GatewayEnv>, name: OperationName, exchange: Exchange, deps: ProxyDeps) {
+/** The same route as a Hono handler (the app's own routes, used when the app is served without the fast path). */
+export function proxyHandler(name: OperationName, deps: ProxyDeps): Handler<GatewayEnv> {
+  const route = proxyRoute(name, deps);
+  return async (c) => {
+    await route(c.env.incoming, c.env.outgoing, c.get('principal'), c.get('requestId'));
+    return RESPONSE_ALREADY_SENT;
+  };
+}
+
+async function handle(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  principal: Principal,
+  name: OperationName,
+  exchange: Exchange,
+  deps: ProxyDeps,
+): Promise<void> {
   const op = OPERATIONS[name];
-  const { incoming, outgoing } = c.env;
   const { control } = deps;
   const raw = await readBody(incoming, deps.maxBodyBytes);
   const body = parseJsonBody(raw, op.schema);
-  const principal = c.get('principal');
   if (!mayUseModel(principal, body.model) || !control.isKnownModel(body.model))
     throw modelNotFound(body.model);
   const model = body.model;
@@ -207,7 +232,6 @@ async function handle(c: Context<GatewayEnv>, name: OperationName, exchange: Exc
   } else {
     await relayJson(ctx);
   }
-  return RESPONSE_ALREADY_SENT;
 }
 
 /** One upstream attempt: its response (headers in, body unread) and how to release the endpoint. */
