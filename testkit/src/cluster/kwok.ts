@@ -1,6 +1,7 @@
 // testkit: kwok simulates the kubelets: fake nodes that stay Ready, pods that become Running and Ready
 // with IPs from a loopback CIDR, so a process can listen on each pod's address.
 
+import { randomInt } from 'node:crypto';
 import { freePort } from '../core/ports.ts';
 import { waitUntil } from '../core/processes.ts';
 import { type StartedProcess, startProcess } from '../core/server.ts';
@@ -19,7 +20,10 @@ export interface KwokOptions {
   client: KubeClient;
   /** Fake nodes to create (default 2), named `kwok-node-<i>`. */
   nodes?: number;
-  /** Pod IP range; must be in 127.0.0.0/8 so processes can bind pod IPs (default 127.1.0.0/16). */
+  /**
+   * Pod IP range; must be in 127.0.0.0/8 so processes can bind pod IPs. Default: a random /24 in
+   * 127.100.0.0-127.227.255.0, so clusters started side by side (parallel test files) do not share pod IPs.
+   */
   podCidr?: string;
 }
 
@@ -62,10 +66,15 @@ interface NodeStatus {
   status?: { conditions?: { type: string; status: string }[] };
 }
 
+/** A random /24 of loopback addresses for one cluster's pods. */
+export function randomPodCidr(): string {
+  return `127.${100 + randomInt(128)}.${randomInt(256)}.0/24`;
+}
+
 /** Starts kwok against the cluster, creates fake nodes, and resolves once they are Ready. */
 export async function startKwok(options: KwokOptions): Promise<Kwok> {
   const binary = requireBinary(component('kwok'), 'kwok');
-  const podCidr = options.podCidr ?? '127.1.0.0/16';
+  const podCidr = options.podCidr ?? randomPodCidr();
   const serverPort = await freePort();
   const proc = await startProcess({
     name: 'kwok',
