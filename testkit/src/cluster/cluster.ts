@@ -20,7 +20,7 @@ export interface StartClusterOptions {
   keda?: boolean;
   /** Number of fake nodes (default 2). */
   nodes?: number;
-  /** Pod IP range in 127.0.0.0/8 (default 127.1.0.0/16). */
+  /** Pod IP range in 127.0.0.0/8 (default: a random /24, see `startKwok`). */
   podCidr?: string;
   /** Pod-runner kinds to add or replace (annotation `testkit.switchyard.dev/run: <kind>`). */
   podKinds?: Record<string, PodKind>;
