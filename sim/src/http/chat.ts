@@ -10,7 +10,7 @@ import type { SimContext } from './context.ts';
 import { resolveModel } from './context.ts';
 import type { GenerationFormat } from './generation.ts';
 import { runGeneration } from './generation.ts';
-import { messageText, parseOrThrow, requestId, stopList, vllmExtras } from './request.ts';
+import { messageText, parseOrThrow, requestId, samplingOptions } from './request.ts';
 
 /** Handles one chat completion request. */
 export function handleChatCompletion(
@@ -84,14 +84,7 @@ export function handleChatCompletion(
       model,
       promptIds,
       maxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
-      stop: stopList(body.stop),
-      stream: body.stream === true,
-      includeUsage: body.stream_options?.include_usage === true,
-      continuousUsage: body.stream_options?.continuous_usage_stats === true,
-      seed: body.seed ?? null,
-      temperature: body.temperature ?? null,
-      topP: body.top_p ?? null,
-      ...vllmExtras(body),
+      ...samplingOptions(body),
     },
     format,
   );

@@ -10,7 +10,7 @@ import type { SimContext } from './context.ts';
 import { resolveModel } from './context.ts';
 import type { GenerationFormat } from './generation.ts';
 import { runGeneration } from './generation.ts';
-import { parseOrThrow, requestId, stopList, vllmExtras } from './request.ts';
+import { parseOrThrow, requestId, samplingOptions } from './request.ts';
 import { SimHttpError } from './respond.ts';
 
 /** Token ids of a completion prompt; a list of several prompts is not simulated. */
@@ -83,14 +83,7 @@ export function handleCompletion(
       model,
       promptIds: promptIds(body.prompt),
       maxTokens: body.max_tokens ?? 16,
-      stop: stopList(body.stop),
-      stream: body.stream === true,
-      includeUsage: body.stream_options?.include_usage === true,
-      continuousUsage: body.stream_options?.continuous_usage_stats === true,
-      seed: body.seed ?? null,
-      temperature: body.temperature ?? null,
-      topP: body.top_p ?? null,
-      ...vllmExtras(body),
+      ...samplingOptions(body),
     },
     format,
   );

@@ -40,6 +40,28 @@ export function messageText(content: string | { type: string; text?: string }[] 
  * vLLM extensions the simulator honours: `ignore_eos` (always run to `max_tokens`). Rejects `n > 1`,
  * which the simulator does not model.
  */
+/** The sampling and streaming options chat and text completions share, as the engine run takes them. */
+export function samplingOptions(body: {
+  stop?: string | string[] | null | undefined;
+  stream?: boolean | null | undefined;
+  stream_options?: { include_usage?: boolean | null | undefined; [key: string]: unknown } | null | undefined;
+  seed?: number | null | undefined;
+  temperature?: number | null | undefined;
+  top_p?: number | null | undefined;
+  [key: string]: unknown;
+}) {
+  return {
+    stop: stopList(body.stop),
+    stream: body.stream === true,
+    includeUsage: body.stream_options?.include_usage === true,
+    continuousUsage: body.stream_options?.continuous_usage_stats === true,
+    seed: body.seed ?? null,
+    temperature: body.temperature ?? null,
+    topP: body.top_p ?? null,
+    ...vllmExtras(body),
+  };
+}
+
 export function vllmExtras(body: Record<string, unknown>): { ignoreEos: boolean } {
   if (typeof body.n === 'number' && body.n > 1) {
     throw new SimHttpError(400, 'The simulator generates one choice per request (n=1).', 'n');
