@@ -82,6 +82,15 @@ describe('llmctl status', () => {
       message: 'no ModelDeployment named or serving nope',
     });
   });
+
+  it('says that no Kubernetes configuration was found instead of trying localhost', async () => {
+    const program = new Command('llmctl').exitOverride();
+    program.addCommand(statusCommand({ env: { HOME: '/nonexistent-home' } }));
+    await expect(program.parseAsync(['status', 'llama-3-8b'], { from: 'user' })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining('no Kubernetes configuration found'),
+    });
+  });
 });
 
 describe('modelDeploymentHook', () => {

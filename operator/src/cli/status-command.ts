@@ -7,7 +7,12 @@ import type { CliIo } from '@switchyard/registry';
 import { Command, Option } from 'commander';
 import type { KubeApi } from '../k8s/kube-api.ts';
 import { createKubeApi } from '../k8s/rest-client.ts';
-import { findModelDeployment, type ListedModelDeployment } from './find-model-deployments.ts';
+import {
+  findModelDeployment,
+  type ListedModelDeployment,
+  OperatorCliError,
+} from './find-model-deployments.ts';
+import { hasKubernetesConfig } from './hooks-from-env.ts';
 
 /** How operator commands reach the cluster; tests inject `kube`. */
 export interface OperatorCliOptions {
@@ -30,6 +35,13 @@ export function addKubeOptions(command: Command): Command {
 export function kubeFor(command: Command, options: OperatorCliOptions): KubeApi {
   if (options.kube) return options.kube;
   const kubeconfig = (command.opts().kubeconfig as string | undefined) ?? options.env?.KUBECONFIG;
+  // Without any configuration the client would fall back to http://localhost:8080 and fail obscurely.
+  if (!kubeconfig && !hasKubernetesConfig({ ...options.env, LLMCTL_KUBERNETES: undefined })) {
+    throw new OperatorCliError(
+      'no Kubernetes configuration found: pass --kubeconfig, set KUBECONFIG, or run in a pod',
+      2,
+    );
+  }
   return createKubeApi(kubeconfig ? { kubeconfig } : {});
 }
 
