@@ -1,19 +1,23 @@
 /**
  * `npm run bench:gateway`: the gateway's added cost, side by side in one run on loopback with a zero-delay
- * upstream reached directly and through nginx (1 worker, upstream keep-alive) as the reverse-proxy baseline.
+ * upstream reached directly and through nginx (upstream keep-alive) as the reverse-proxy baseline. Each proxy
+ * runs twice: one process (gateway `server.workers: 1`, nginx `worker_processes 1`), and one per core
+ * (`--workers`, default the available cores) for both, so every ratio compares equal numbers of processes.
  *
  * Prints, for non-streaming and streaming requests: p50/p99 at 1 request in flight and the added latency
- * over direct; the request rate at 64 connections (with its p99 and errors) and the ratio to nginx; then
- * 1,000 concurrent streams relayed by each proxy (all complete? longest silence a client saw).
+ * over direct; the request rate at 64 connections (with its p99 and errors) and the ratio to nginx with the
+ * same process count; then 1,000 concurrent streams relayed by each proxy at one process per core (all
+ * complete? longest silence a client saw).
  *
- * Flags: --seconds N (per rate run, default 8), --latency-seconds N (default 5), --streams N (default 1000).
+ * Flags: --seconds N (per rate run, default 8), --latency-seconds N (default 5), --streams N (default 1000),
+ * --workers N (default: available cores).
  * Needs wrk and nginx (Debian packages `wrk`, `nginx-light`).
  */
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuMs } from './cpu.ts';
@@ -26,8 +30,10 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '8' },
     'latency-seconds': { type: 'string', default: '5' },
     streams: { type: 'string', default: '1000' },
+    workers: { type: 'string', default: String(availableParallelism()) },
   },
 });
+const workers = Number(values.workers);
 const rateSeconds = Number(values.seconds);
 const latencySeconds = Number(values['latency-seconds']);
 const streamCount = Number(values.streams);
@@ -49,13 +55,13 @@ async function startUpstream(extra: string[] = []): Promise<Target> {
     ...extra,
   ]);
   children.push(child);
-  return { port: ready.port, pid: child.process.pid! };
+  return { port: ready.port, pid: child.process.pid!, processes: 1 };
 }
 
-async function startGatewayProcess(upstreamPort: number): Promise<Target> {
+async function startGatewayProcess(upstreamPort: number, processes: number): Promise<Target> {
   const port = await freePort();
   const adminPort = await freePort();
-  const config = join(work, `gateway-${upstreamPort}.yaml`);
+  const config = join(work, `gateway-${upstreamPort}-${processes}.yaml`);
   writeFileSync(
     config,
     [
@@ -63,7 +69,7 @@ async function startGatewayProcess(upstreamPort: number): Promise<Target> {
       'logging: { level: warn, accessLog: false }',
       // The zero-delay upstream is not an engine: no per-endpoint concurrency cap, as nginx has none.
       'admission: { maxConcurrency: 100000 }',
-      `server: { port: ${port}, adminPort: ${adminPort} }`,
+      `server: { port: ${port}, adminPort: ${adminPort}, workers: ${processes} }`,
       'endpoints:',
       `  - { id: up, url: "http://127.0.0.1:${upstreamPort}", model: bench }`,
     ].join('\n'),
@@ -73,16 +79,16 @@ async function startGatewayProcess(upstreamPort: number): Promise<Target> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(asChild(proc));
-  await waitForHttp(`http://127.0.0.1:${adminPort}/healthz`);
-  return { port, pid: proc.pid! };
+  await waitForHttp(`http://127.0.0.1:${adminPort}/readyz`);
+  return { port, pid: proc.pid!, processes };
 }
 
-async function startNginx(upstreamPort: number): Promise<Target> {
+async function startNginx(upstreamPort: number, processes: number): Promise<Target> {
   const port = await freePort();
   const dir = mkdtempSync(join(work, 'nginx-'));
   writeFileSync(
     join(dir, 'nginx.conf'),
-    `worker_processes 1;
+    `worker_processes ${processes};
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 events { worker_connections 8192; }
@@ -109,17 +115,19 @@ http {
   });
   children.push(asChild(proc, 'SIGQUIT'));
   await waitForHttp(`http://127.0.0.1:${port}/`);
-  return { port, pid: proc.pid! };
+  return { port, pid: proc.pid!, processes };
 }
 
-/** A process under test: where it listens and its pid (for CPU accounting). */
+/** A proxy under test: where it listens, its main pid (CPU is summed over its process tree), how many processes serve. */
 interface Target {
   port: number;
   pid: number;
+  processes: number;
 }
 
 interface Row {
   path: string;
+  processes: number;
   latency: WrkResult;
   rate: WrkResult;
   /** CPU the process itself spent per request during the rate run, microseconds. */
@@ -131,18 +139,20 @@ const pad = (s: string, n: number) => s.padEnd(n);
 
 function printTable(title: string, rows: Row[]): void {
   const direct = rows.find((r) => r.path === 'direct')!;
-  const nginx = rows.find((r) => r.path === 'nginx')!;
   console.log(`\n## ${title}\n`);
   console.log(
-    '| path | p50 @1 | p99 @1 | added p50 | added p99 | req/s @64 | p99 @64 | errors | ratio to nginx | CPU per request |',
+    '| path | processes | p50 @1 | p99 @1 | added p50 | added p99 | req/s @64 | p99 @64 | errors | ratio to nginx | CPU per request |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
+    const nginx =
+      rows.find((n) => n.path === 'nginx' && n.processes === r.processes) ??
+      rows.find((n) => n.path === 'nginx')!;
     const added50 = r.path === 'direct' ? '-' : us(r.latency.p50 - direct.latency.p50);
     const added99 = r.path === 'direct' ? '-' : us(r.latency.p99 - direct.latency.p99);
     const errors = r.latency.errors + r.rate.errors;
     console.log(
-      `| ${pad(r.path, 7)} | ${us(r.latency.p50)} | ${us(r.latency.p99)} | ${added50} | ${added99} | ${Math.round(
+      `| ${pad(r.path, 7)} | ${r.processes} | ${us(r.latency.p50)} | ${us(r.latency.p99)} | ${added50} | ${added99} | ${Math.round(
         r.rate.rps,
       )} | ${(r.rate.p99 / 1000).toFixed(1)} ms | ${errors} | ${(r.rate.rps / nginx.rate.rps).toFixed(2)}x | ${us(
         r.cpuPerRequestUs,
@@ -151,18 +161,20 @@ function printTable(title: string, rows: Row[]): void {
   }
 }
 
-async function measure(targets: Record<string, Target>, body: string, name: string): Promise<Row[]> {
+async function measure(targets: [string, Target][], body: string, name: string): Promise<Row[]> {
   const script = wrkScript(work, name, body);
   const rows: Row[] = [];
-  for (const [path, target] of Object.entries(targets)) {
+  for (const [path, target] of targets) {
     const url = `http://127.0.0.1:${target.port}/v1/chat/completions`;
     await runWrk(url, script, 1, 1); // warm-up: connections, JIT
     const latency = await runWrk(url, script, 1, latencySeconds);
     const cpuBefore = cpuMs(target.pid);
     const rate = await runWrk(url, script, 64, rateSeconds);
     const cpuPerRequestUs = ((cpuMs(target.pid) - cpuBefore) * 1000) / Math.max(1, rate.requests);
-    rows.push({ path, latency, rate, cpuPerRequestUs });
-    process.stderr.write(`  ${name} ${path}: p50 ${us(latency.p50)}, ${Math.round(rate.rps)} req/s\n`);
+    rows.push({ path, processes: target.processes, latency, rate, cpuPerRequestUs });
+    process.stderr.write(
+      `  ${name} ${path} x${target.processes}: p50 ${us(latency.p50)}, ${Math.round(rate.rps)} req/s\n`,
+    );
   }
   return rows;
 }
@@ -173,17 +185,17 @@ async function main(): Promise<void> {
     `wrk -t1; latency at 1 connection for ${latencySeconds} s; rate at 64 connections for ${rateSeconds} s.`,
   );
   console.log(
-    'Gateway: access log off, auth off, no per-endpoint concurrency cap (as nginx). One process each, 2 cores shared.',
+    `Gateway: access log off, auth off, no per-endpoint concurrency cap (as nginx). ${availableParallelism()} cores shared by wrk, the upstream and the proxy.`,
   );
   console.log(
-    'CPU per request: the process own CPU time during the rate run over its requests (for direct: the upstream).',
+    'CPU per request: the proxy processes own CPU time during the rate run over its requests (for direct: the upstream).',
   );
   const upstream = await startUpstream();
-  const targets = {
-    direct: upstream,
-    gateway: await startGatewayProcess(upstream.port),
-    nginx: await startNginx(upstream.port),
-  };
+  const targets: [string, Target][] = [['direct', upstream]];
+  for (const n of workers === 1 ? [1] : [1, workers]) {
+    targets.push(['gateway', await startGatewayProcess(upstream.port, n)]);
+    targets.push(['nginx', await startNginx(upstream.port, n)]);
+  }
 
   const chat = { model: 'bench', messages: [{ role: 'user', content: 'Say ok.' }], max_tokens: 8 };
   printTable(
@@ -196,8 +208,13 @@ async function main(): Promise<void> {
   );
 
   const slow = await startUpstream(['--chunks', '20', '--interval-ms', '50']);
-  const slowTargets = { gateway: await startGatewayProcess(slow.port), nginx: await startNginx(slow.port) };
-  console.log(`\n## ${streamCount} concurrent streams (20 events 50 ms apart + usage + [DONE])\n`);
+  const slowTargets = {
+    gateway: await startGatewayProcess(slow.port, workers),
+    nginx: await startNginx(slow.port, workers),
+  };
+  console.log(
+    `\n## ${streamCount} concurrent streams (20 events 50 ms apart + usage + [DONE]), ${workers} process(es) each\n`,
+  );
   console.log('| path | completed | longest silence seen | p99 of per-stream longest silence | wall time |');
   console.log('|---|---|---|---|---|');
   for (const [path, target] of Object.entries(slowTargets)) {

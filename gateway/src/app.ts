@@ -122,7 +122,8 @@ export function createApiApp(deps: ApiAppDeps): Hono<GatewayEnv> {
 
 /** What the admin app needs. */
 export interface AdminAppDeps {
-  metrics: GatewayMetrics;
+  /** What `/metrics` renders: one gateway's registry, or a cluster primary's merged view. */
+  metrics: { registry: { metrics(): Promise<string>; contentType: string } };
   isReady: () => boolean;
 }
 

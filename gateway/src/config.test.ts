@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig } from './config.ts';
+import { ConfigError, loadConfig, parseConfig, workerCount } from './config.ts';
 
 describe('gateway configuration', () => {
   it('fills every default', () => {
@@ -17,6 +17,8 @@ describe('gateway configuration', () => {
     [{ endpoints: [{ id: 'e', url: 'ftp://x', model: 'm' }] }, 'endpoints[0].url'],
     [{ upstream: { idleTimeoutMs: -1 } }, 'upstream.idleTimeoutMs'],
     [{ surprise: true }, '(root)'],
+    [{ server: { workers: 0 } }, 'server.workers'],
+    [{ server: { workers: 'many' } }, 'server.workers'],
   ])('names the field path of a bad value (%j)', (raw, path) => {
     expect(() => parseConfig({ auth: { mode: 'disabled' }, ...raw })).toThrow(path);
   });
@@ -41,5 +43,33 @@ describe('gateway configuration', () => {
 
   it('says which file it could not read', () => {
     expect(() => loadConfig({ GATEWAY_CONFIG: '/nonexistent/gw.yaml' })).toThrow('/nonexistent/gw.yaml');
+  });
+
+  it('runs one process unless told otherwise; auto is one per available core', () => {
+    expect(workerCount(parseConfig({ auth: { mode: 'disabled' } }))).toBe(1);
+    expect(workerCount(parseConfig({ auth: { mode: 'disabled' }, server: { workers: 'auto' } }))).toBe(
+      availableParallelism(),
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'gw-config-'));
+    const file = join(dir, 'gateway.yaml');
+    writeFileSync(file, 'auth:\n  mode: disabled\n');
+    expect(loadConfig({ GATEWAY_CONFIG: file, GATEWAY_WORKERS: '4' }).server.workers).toBe(4);
+    expect(loadConfig({ GATEWAY_CONFIG: file, GATEWAY_WORKERS: 'auto' }).server.workers).toBe('auto');
+  });
+
+  it('refuses per-process rate-limit buckets in front of several workers', () => {
+    const rateLimits = { rules: [{ name: 'per-key', by: ['apiKey'], requestsPerMinute: 60 }] };
+    expect(() => parseConfig({ auth: { mode: 'disabled' }, server: { workers: 2 }, rateLimits })).toThrow(
+      /rateLimits\.store: 'memory' keeps buckets per process, so 2 workers/,
+    );
+    expect(
+      parseConfig({
+        auth: { mode: 'disabled' },
+        server: { workers: 2 },
+        rateLimits: { ...rateLimits, store: 'redis' },
+      }).server.workers,
+    ).toBe(2);
+    // Without rules there is nothing to split.
+    expect(parseConfig({ auth: { mode: 'disabled' }, server: { workers: 2 } }).server.workers).toBe(2);
   });
 });

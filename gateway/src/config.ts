@@ -3,6 +3,7 @@
  * name the field path. Nothing past this module reads `process.env` or untyped config.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { admissionConfigSchema } from './admission/config.ts';
@@ -46,6 +47,12 @@ export const gatewayConfigSchema = z.strictObject({
         .default(4 * 1024 * 1024),
       /** How long SIGTERM waits for in-flight requests and streams before closing them. */
       drainTimeoutMs: z.number().int().min(0).default(30_000),
+      /**
+       * Processes serving the API port (node:cluster): `auto` is one per available core. Above 1, the
+       * primary keeps the admin listener, discovery, scraping and the KEDA scaler, and each worker gets an
+       * equal share of the admission caps (see docs/adr/0007-gateway-workers.md).
+       */
+      workers: z.union([z.number().int().min(1).max(256), z.literal('auto')]).default(1),
     })
     .prefault({}),
   upstream: z
@@ -147,6 +154,12 @@ export function parseConfig(raw: unknown, source = 'config'): GatewayConfig {
       `invalid ${source}:\n  auth.mode: 'disabled' is allowed only on a loopback host, not '${config.server.host}'`,
     );
   }
+  const rl = config.rateLimits;
+  if (workerCount(config) > 1 && rl.store === 'memory' && rl.rules.length > 0) {
+    throw new ConfigError(
+      `invalid ${source}:\n  rateLimits.store: 'memory' keeps buckets per process, so ${workerCount(config)} workers would each grant the full limit; use 'redis' or server.workers: 1`,
+    );
+  }
   if (config.auth.mode === 'required' && config.auth.keys.length === 0) {
     throw new ConfigError(
       `invalid ${source}:\n  auth.keys: at least one key is needed when auth.mode is 'required'`,
@@ -155,9 +168,16 @@ export function parseConfig(raw: unknown, source = 'config'): GatewayConfig {
   return config;
 }
 
+/** How many processes serve the API port (`server.workers`, with `auto` resolved to the available cores). */
+export function workerCount(config: Pick<GatewayConfig, 'server'>): number {
+  const { workers } = config.server;
+  return workers === 'auto' ? availableParallelism() : workers;
+}
+
 /** Environment overrides the gateway honours (read here and nowhere else). */
 export interface ConfigEnv {
   GATEWAY_CONFIG?: string | undefined;
+  GATEWAY_WORKERS?: string | undefined;
   PORT?: string | undefined;
   ADMIN_PORT?: string | undefined;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
@@ -184,6 +204,9 @@ export function loadConfig(env: ConfigEnv, base: Record<string, unknown> = {}): 
   const server = { ...(raw.server as Record<string, unknown> | undefined) };
   if (env.PORT) server.port = Number(env.PORT);
   if (env.ADMIN_PORT) server.adminPort = Number(env.ADMIN_PORT);
+  if (env.GATEWAY_WORKERS) {
+    server.workers = env.GATEWAY_WORKERS === 'auto' ? 'auto' : Number(env.GATEWAY_WORKERS);
+  }
   const telemetry = { ...(raw.telemetry as Record<string, unknown> | undefined) };
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT) telemetry.otlpEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const logging = { ...(raw.logging as Record<string, unknown> | undefined) };

@@ -25,12 +25,18 @@ export interface GatewayOverrides {
   logger?: Logger;
   picker?: Picker;
   endpoints?: EndpointTable;
+  /**
+   * A cluster worker's part only: the API listener, no admin listener and no scraping (the primary serves
+   * `/metrics` and the probes for all workers and forwards engine samples). See `cluster/`.
+   */
+  worker?: boolean;
 }
 
 /** A running gateway. */
 export interface RunningGateway {
   /** API base URL, e.g. `http://127.0.0.1:8080` (the SDK's baseURL is this plus `/v1`). */
   url: string;
+  /** Admin base URL; empty in a cluster worker, whose primary serves the admin listener. */
   adminUrl: string;
   endpoints: EndpointTable;
   metrics: GatewayMetrics;
@@ -41,7 +47,8 @@ export interface RunningGateway {
   shutdown(drainTimeoutMs?: number): Promise<{ drained: boolean }>;
 }
 
-function listen(server: NodeServer, host: string, port: number): Promise<number> {
+/** Listens and resolves the bound port. */
+export function listen(server: import('node:http').Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -51,7 +58,8 @@ function listen(server: NodeServer, host: string, port: number): Promise<number>
   });
 }
 
-const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+/** A host as it goes in a URL (IPv6 in brackets). */
+export const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 /** Starts a gateway with `config`. */
 export async function startGateway(
@@ -72,6 +80,7 @@ export async function startGateway(
     registry: metrics.registry,
     logger,
     ...(overrides.picker ? { picker: overrides.picker } : {}),
+    scrape: !overrides.worker,
   });
   await control.start();
 
@@ -88,19 +97,23 @@ export async function startGateway(
     auth: config.auth,
     isDraining: () => draining,
   });
-  const adminApp = createAdminApp({ metrics, isReady: () => !draining });
-
   const api = createServer(apiListener) as NodeServer;
   api.keepAliveTimeout = 65_000;
   api.headersTimeout = 66_000;
   api.requestTimeout = 0;
-  const admin = createAdaptorServer({ fetch: adminApp.fetch }) as NodeServer;
   const apiPort = await listen(api, config.server.host, config.server.port);
-  const adminPort = await listen(admin, config.server.adminHost, config.server.adminPort);
+  let admin: NodeServer | undefined;
+  let adminUrl = '';
+  if (!overrides.worker) {
+    const adminApp = createAdminApp({ metrics, isReady: () => !draining });
+    admin = createAdaptorServer({ fetch: adminApp.fetch }) as NodeServer;
+    const adminPort = await listen(admin, config.server.adminHost, config.server.adminPort);
+    adminUrl = `http://${urlHost(config.server.adminHost)}:${adminPort}`;
+  }
 
   return {
     url: `http://${urlHost(config.server.host)}:${apiPort}`,
-    adminUrl: `http://${urlHost(config.server.adminHost)}:${adminPort}`,
+    adminUrl,
     endpoints,
     metrics,
     inflight,
@@ -114,8 +127,11 @@ export async function startGateway(
       await closed;
       await upstream.close();
       await control.close();
-      admin.closeAllConnections();
-      await new Promise<void>((resolve) => admin.close(() => resolve()));
+      if (admin) {
+        const server = admin;
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
       return { drained };
     },
   };

@@ -7,7 +7,9 @@
  * SIGTERM/SIGINT drain gracefully; a second signal exits at once.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, type GatewayConfig, loadConfig, parseConfig } from './config.ts';
+import { startGatewayCluster } from './cluster/primary.ts';
+import { ConfigError, type GatewayConfig, loadConfig, parseConfig, workerCount } from './config.ts';
+import type { EndpointTable } from './discovery/endpoint-table.ts';
 import { startGateway } from './gateway.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { startTracing } from './telemetry/tracing.ts';
@@ -50,10 +52,21 @@ async function main(): Promise<void> {
     config = loadConfig(process.env);
   }
   const logger = createLogger(config.logging.level);
-  const stopTracing = config.telemetry.otlpEndpoint
-    ? await startTracing(config.telemetry.otlpEndpoint, config.telemetry.serviceName)
-    : undefined;
-  const gateway = await startGateway(config, { logger });
+  const workers = workerCount(config);
+  // In a cluster each worker traces its own requests; the primary serves none.
+  const stopTracing =
+    config.telemetry.otlpEndpoint && workers === 1
+      ? await startTracing(config.telemetry.otlpEndpoint, config.telemetry.serviceName)
+      : undefined;
+  const gateway: {
+    url: string;
+    adminUrl: string;
+    endpoints: EndpointTable;
+    shutdown(): Promise<{ drained: boolean }>;
+  } =
+    workers > 1
+      ? await startGatewayCluster(config, { workers, logger })
+      : await startGateway(config, { logger });
   const kube = config.discovery.kubernetes;
   // Loaded only when enabled: the Kubernetes client is the heaviest import the gateway has.
   const discovery = kube.enabled
@@ -71,7 +84,13 @@ async function main(): Promise<void> {
     logger.warn({ host: config.server.host }, 'API keys are not required (local mode, loopback only)');
   }
   logger.info(
-    { url: gateway.url, admin: gateway.adminUrl, models: gateway.endpoints.models(), tracing: !!stopTracing },
+    {
+      url: gateway.url,
+      admin: gateway.adminUrl,
+      workers,
+      models: gateway.endpoints.models(),
+      tracing: !!config.telemetry.otlpEndpoint,
+    },
     'gateway listening',
   );
   if (values.local) {

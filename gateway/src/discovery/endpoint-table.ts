@@ -68,6 +68,16 @@ export class EndpointTable {
     return [...this.#byModel.keys()].sort();
   }
 
+  /** The endpoint with this id. */
+  byId(id: string): EndpointState | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** The current set as specs (what a cluster primary sends its workers). */
+  specs(): EndpointSpec[] {
+    return [...this.#byId.values()].map((e) => ({ id: e.id, url: e.url, model: e.model, ready: e.ready }));
+  }
+
   /** All endpoints. */
   all(): readonly EndpointState[] {
     return [...this.#byId.values()];

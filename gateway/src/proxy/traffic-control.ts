@@ -25,7 +25,7 @@ import type { MetricsScraper } from '../routing/metrics-scraper.ts';
 import { createMetricsScraper } from '../routing/metrics-scraper.ts';
 import type { OutlierDetector } from '../routing/outlier-detector.ts';
 import { createOutlierDetector } from '../routing/outlier-detector.ts';
-import type { EndpointState, Picker } from '../routing/types.ts';
+import type { EndpointState, EngineLoad, Picker } from '../routing/types.ts';
 import type { ExternalScaler } from '../scaler/external-scaler.ts';
 import { startExternalScaler } from '../scaler/external-scaler.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -55,6 +55,8 @@ export interface TrafficControl {
   priorityOf(tenant: string): number;
   /** Models served or configured (a configured model with zero endpoints holds requests instead of 404). */
   isKnownModel(model: string): boolean;
+  /** Records an engine-metrics sample of an endpoint and wakes its model's queue (the scraper's callback). */
+  applyEngineLoad(id: string, load: EngineLoad): void;
   /** The external scaler's port, when it runs. */
   scalerPort(): number | undefined;
   start(): Promise<void>;
@@ -69,6 +71,11 @@ export interface TrafficControlOptions {
   logger: Logger;
   /** Use this picker for every model (tests, baselines). */
   picker?: Picker;
+  /**
+   * Scrape the engines' `/metrics` here (default). A cluster worker passes false: its primary scrapes once
+   * for all workers and forwards each sample to `applyEngineLoad`.
+   */
+  scrape?: boolean;
 }
 
 /** Builds the controls; call `start()` to begin scraping and serving the scaler. */
@@ -114,18 +121,21 @@ export function createTrafficControl(options: TrafficControlOptions): TrafficCon
     observer: admissionMetrics(registry, queueStats),
   });
 
+  const applyEngineLoad = (id: string, load: EngineLoad) => {
+    const endpoint = endpoints.byId(id);
+    if (!endpoint) return;
+    endpoint.engine = load;
+    queue.notify(endpoint.model);
+  };
+  const scrape = options.scrape ?? true;
   const scraper = createMetricsScraper({
     intervalMs: r.scrape.intervalMs,
     timeoutMs: r.scrape.timeoutMs,
-    onLoad: (id, load) => {
-      const endpoint = endpoints.all().find((e) => e.id === id);
-      if (!endpoint) return;
-      endpoint.engine = load;
-      queue.notify(endpoint.model);
-    },
+    onLoad: applyEngineLoad,
   });
-  const retarget = () =>
-    scraper.setTargets(endpoints.all().map((e) => ({ id: e.id, url: e.url, model: e.model })));
+  const retarget = () => {
+    if (scrape) scraper.setTargets(scrapeTargets(endpoints));
+  };
   retarget();
   const unsubscribe = endpoints.onChange(() => {
     retarget();
@@ -152,9 +162,10 @@ export function createTrafficControl(options: TrafficControlOptions): TrafficCon
     candidates,
     priorityOf: (tenant) => tenantClass(config.admission, tenant).priority,
     isKnownModel: (model) => endpoints.hasModel(model) || model in config.admission.models,
+    applyEngineLoad,
     scalerPort: () => scaler?.port,
     async start() {
-      scraper.start();
+      if (scrape) scraper.start();
       if (!(await limiter.ready(rl.redis.connectTimeoutMs))) {
         logger.warn(`rate-limit store not reachable at start; failing ${rl.failurePolicy} until it is`);
       }
@@ -175,4 +186,9 @@ export function createTrafficControl(options: TrafficControlOptions): TrafficCon
       await limiter.close();
     },
   };
+}
+
+/** The scrape targets of an endpoint table. */
+export function scrapeTargets(endpoints: EndpointTable): { id: string; url: string; model: string }[] {
+  return endpoints.all().map((e) => ({ id: e.id, url: e.url, model: e.model }));
 }

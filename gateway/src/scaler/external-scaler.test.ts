@@ -1,34 +1,9 @@
-import type { Client, ClientReadableStream, ServiceError } from '@grpc/grpc-js';
-import { credentials } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdmissionQueue } from '../admission/admission-queue.ts';
 import type { EndpointState } from '../routing/types.ts';
+import { call, scaledObjectRef as ref, type ScalerClient, scalerClient } from '../testing/scaler-client.ts';
 import type { ExternalScaler } from './external-scaler.ts';
 import { startExternalScaler } from './external-scaler.ts';
-import { loadExternalScalerService } from './proto.ts';
-
-type Callback<T> = (err: ServiceError | null, res: T) => void;
-interface ScalerClient extends Client {
-  IsActive(ref: object, cb: Callback<{ result: boolean }>): void;
-  GetMetricSpec(
-    ref: object,
-    cb: Callback<{ metricSpecs: { metricName: string; targetSize: number; targetSizeFloat: number }[] }>,
-  ): void;
-  GetMetrics(
-    req: object,
-    cb: Callback<{ metricValues: { metricName: string; metricValue: number; metricValueFloat: number }[] }>,
-  ): void;
-  StreamIsActive(ref: object): ClientReadableStream<{ result: boolean }>;
-}
-
-const call = <T>(fn: (cb: Callback<T>) => void) =>
-  new Promise<T>((resolve, reject) => fn((err, res) => (err ? reject(err) : resolve(res))));
-
-const ref = (metadata: Record<string, string>) => ({
-  name: 'llama',
-  namespace: 'ml',
-  scalerMetadata: metadata,
-});
 
 describe('KEDA external scaler (real gRPC client from KEDA’s proto)', () => {
   let scaler: ExternalScaler | undefined;
@@ -54,8 +29,7 @@ describe('KEDA external scaler (real gRPC client from KEDA’s proto)', () => {
       }),
     });
     scaler = await startExternalScaler({ source: queue });
-    const Service = loadExternalScalerService();
-    client = new Service(`127.0.0.1:${scaler.port}`, credentials.createInsecure()) as unknown as ScalerClient;
+    client = scalerClient(scaler.port);
     const makeReady = () => {
       endpoints = [{ id: 'pod', url: '', model: 'llama', ready: true, outstanding: 0 }];
       queue.notify('llama');

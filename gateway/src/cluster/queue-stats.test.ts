@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { QueueStats } from '../admission/admission-queue.ts';
+import { ClusterQueueStats, reportQueueStats } from './queue-stats.ts';
+
+describe('ClusterQueueStats', () => {
+  it('sums the latest report of every worker per model and forgets a worker that exited', () => {
+    const stats = new ClusterQueueStats();
+    const seen: string[] = [];
+    stats.subscribe((model) => seen.push(model));
+    stats.update(1, { llama: { queued: 2, inflight: 4, held: 0 } });
+    stats.update(2, {
+      llama: { queued: 1, inflight: 3, held: 1 },
+      cold: { queued: 5, inflight: 0, held: 5 },
+    });
+    stats.update(1, { llama: { queued: 0, inflight: 4, held: 0 } });
+    expect(stats.stats('llama')).toEqual({ queued: 1, inflight: 7, held: 1 });
+    expect(stats.stats('cold')).toEqual({ queued: 5, inflight: 0, held: 5 });
+    expect(stats.models()).toEqual(['cold', 'llama']);
+    stats.remove(2);
+    expect(stats.stats('llama')).toEqual({ queued: 0, inflight: 4, held: 0 });
+    expect(stats.stats('cold')).toEqual({ queued: 0, inflight: 0, held: 0 });
+    expect(seen).toEqual(['llama', 'llama', 'cold', 'llama', 'llama', 'cold']);
+  });
+});
+
+describe('reportQueueStats', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  function fakeQueue() {
+    let listener: ((model: string) => void) | undefined;
+    const counts = new Map<string, QueueStats>();
+    return {
+      counts,
+      change(model: string, s: QueueStats) {
+        counts.set(model, s);
+        listener?.(model);
+      },
+      stats: (model: string) => counts.get(model) ?? { queued: 0, inflight: 0, held: 0 },
+      subscribe(l: (model: string) => void) {
+        listener = l;
+        return () => {
+          listener = undefined;
+        };
+      },
+    };
+  }
+
+  it('sends the first change at once and coalesces a burst into one report per interval', async () => {
+    vi.useFakeTimers();
+    const queue = fakeQueue();
+    const sent: Record<string, QueueStats>[] = [];
+    const stop = reportQueueStats(queue, (s) => sent.push(s), 50);
+    queue.change('llama', { queued: 1, inflight: 0, held: 1 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent).toEqual([{ llama: { queued: 1, inflight: 0, held: 1 } }]);
+    for (let i = 1; i <= 100; i++) queue.change('llama', { queued: 0, inflight: i, held: 0 });
+    queue.change('mistral', { queued: 0, inflight: 1, held: 0 });
+    await vi.advanceTimersByTimeAsync(49);
+    expect(sent).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual({
+      llama: { queued: 0, inflight: 100, held: 0 },
+      mistral: { queued: 0, inflight: 1, held: 0 },
+    });
+    stop();
+    queue.change('llama', { queued: 0, inflight: 0, held: 0 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sent).toHaveLength(2);
+  });
+});
