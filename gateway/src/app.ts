@@ -14,7 +14,6 @@ import { requestIdOf } from './middleware/request-id/index.ts';
 import { type ProxyDeps, type ProxyRoute, proxyHandler, proxyRoute } from './proxy/handler.ts';
 import { modelsHandler } from './proxy/models.ts';
 import { OPERATIONS, type OperationName } from './proxy/operations.ts';
-import type { GatewayMetrics } from './telemetry/metrics.ts';
 
 /** What the API app needs. */
 export interface ApiAppDeps extends ProxyDeps {

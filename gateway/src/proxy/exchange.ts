@@ -16,7 +16,7 @@ import {
 } from '@opentelemetry/api';
 import { GenAiAttr, SpanEvent, type Usage } from '@switchyard/api';
 import type { Logger } from '../telemetry/logger.ts';
-import type { GatewayMetrics } from '../telemetry/metrics.ts';
+import { type GatewayMetrics, statusText } from '../telemetry/metrics.ts';
 import type { InflightTracker } from './inflight.ts';
 
 /** Stands in for every child span of a request that is not recorded; ending it does nothing. */
@@ -78,7 +78,7 @@ export class Exchange {
   setModel(model: string): void {
     this.model = model;
     this.span.setAttribute(GenAiAttr.requestModel, model);
-    this.#metrics.active.inc({ model });
+    this.#metrics.active.series(model).inc();
   }
 
   /**
@@ -100,7 +100,7 @@ export class Exchange {
     if (this.firstTokenAt === undefined) {
       this.firstTokenAt = now;
       this.span.addEvent(SpanEvent.firstToken);
-      this.#metrics.ttft.observe({ model: this.model }, (now - this.startedAt) / 1000);
+      this.#metrics.ttft.series(this.model).observe((now - this.startedAt) / 1000);
     }
     this.lastTokenAt = now;
     this.tokenEvents++;
@@ -109,7 +109,7 @@ export class Exchange {
   /** Records that the client went away before the response ended. */
   markClientAbort(phase: 'before_response' | 'streaming'): void {
     this.span.addEvent(SpanEvent.clientAbort, { phase });
-    this.#metrics.clientAborts.inc({ model: this.model, phase });
+    this.#metrics.clientAborts.series(this.model, phase).inc();
   }
 
   /** Runs `fn` when the exchange finishes (settle rate-limit reservations, release the queue slot). */
@@ -125,23 +125,23 @@ export class Exchange {
     const seconds = (performance.now() - this.startedAt) / 1000;
     const m = this.#metrics;
     const model = this.model;
-    const statusLabel = String(status);
-    if (model !== 'unknown') m.active.dec({ model });
-    m.requests.inc({ model, tenant: this.tenant, status: statusLabel });
-    m.duration.observe({ model, status: statusLabel }, seconds);
-    if (status >= 400) m.errors.inc({ model, status: statusLabel, code: errorCode ?? 'error' });
+    const statusLabel = statusText(status);
+    if (model !== 'unknown') m.active.series(model).dec();
+    m.requests.series(model, this.tenant, statusLabel).inc();
+    m.duration.series(model, statusLabel).observe(seconds);
+    if (status >= 400) m.errors.series(model, statusLabel, errorCode ?? 'error').inc();
     const usage = this.usage;
     if (usage) {
-      m.tokens.inc({ model, tenant: this.tenant, kind: 'prompt' }, usage.prompt_tokens);
+      m.tokens.series(model, this.tenant, 'prompt').inc(usage.prompt_tokens);
       if (usage.completion_tokens) {
-        m.tokens.inc({ model, tenant: this.tenant, kind: 'completion' }, usage.completion_tokens);
+        m.tokens.series(model, this.tenant, 'completion').inc(usage.completion_tokens);
       }
       this.span.setAttribute(GenAiAttr.usageInputTokens, usage.prompt_tokens);
       this.span.setAttribute(GenAiAttr.usageOutputTokens, usage.completion_tokens ?? 0);
     }
     const generated = usage?.completion_tokens ?? this.tokenEvents;
     if (this.stream && this.firstTokenAt !== undefined && this.lastTokenAt !== undefined && generated > 1) {
-      m.tpot.observe({ model }, (this.lastTokenAt - this.firstTokenAt) / 1000 / (generated - 1));
+      m.tpot.series(model).observe((this.lastTokenAt - this.firstTokenAt) / 1000 / (generated - 1));
     }
     this.span.setAttribute('http.response.status_code', status);
     if (status >= 500) this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorCode ?? undefined });

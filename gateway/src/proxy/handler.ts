@@ -17,6 +17,7 @@ import { NoEndpointError, sendWithRetries } from '../routing/retry-policy.ts';
 import type { Pick } from '../routing/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { GatewayMetrics } from '../telemetry/metrics.ts';
+import { statusText } from '../telemetry/metrics.ts';
 import { extractContext, injectContext } from '../telemetry/tracing.ts';
 import { parseJsonBody, readBody } from './body.ts';
 import { Exchange } from './exchange.ts';
@@ -169,9 +170,10 @@ async function handle(
       if (released) return;
       released = true;
       endpoint.outstanding--;
-      deps.metrics.upstreamRequests.inc({ endpoint: endpoint.id, status: String(status) });
-      if (reason) deps.metrics.upstreamErrors.inc({ endpoint: endpoint.id, reason });
-      deps.metrics.upstreamDuration.observe({ endpoint: endpoint.id }, (performance.now() - sentAt) / 1000);
+      const m = deps.metrics;
+      m.upstreamRequests.series(endpoint.id, statusText(status)).inc();
+      if (reason) m.upstreamErrors.series(endpoint.id, reason).inc();
+      m.upstreamDuration.series(endpoint.id).observe((performance.now() - sentAt) / 1000);
       upstreamSpan.setAttribute('http.response.status_code', status);
       upstreamSpan.end();
       control.queue.notify(model);
@@ -193,13 +195,13 @@ async function handle(
     }
   };
 
+  const routing = { model, tenant: exchange.tenant, prefixText: prefixOf(body) };
   let sent: Attempt;
   try {
     // Retries happen only here, before anything is written to the client.
     const result = await sendWithRetries<Attempt>({
       maxAttempts: control.maxAttempts,
-      pick: (exclude) =>
-        routeRequest(exchange, deps, { model, tenant: exchange.tenant, prefixText: prefixOf(body) }, exclude),
+      pick: (exclude) => routeRequest(exchange, deps, routing, exclude),
       send: attempt,
       status: (a) => a.response.statusCode,
       discard: (a) => {
