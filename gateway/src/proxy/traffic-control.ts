@@ -114,9 +114,19 @@ export function createTrafficControl(options: TrafficControlOptions): TrafficCon
   const pickerFor = options.picker ? () => options.picker! : pickers;
 
   const queueStats = { models: () => queue.models(), stats: (m: string) => queue.stats(m) };
+  // The configuration does not change while the gateway runs: merge each model's policy once.
+  const policies = new Map<string, ReturnType<typeof policyFor>>();
+  const policy = (model: string) => {
+    let found = policies.get(model);
+    if (!found) {
+      found = policyFor(config.admission, model);
+      policies.set(model, found);
+    }
+    return found;
+  };
   const queue: AdmissionQueue = createAdmissionQueue({
     endpoints: candidates,
-    policy: (model) => policyFor(config.admission, model),
+    policy,
     tenantWeight: (tenant) => tenantClass(config.admission, tenant).weight,
     observer: admissionMetrics(registry, queueStats),
   });

@@ -22,8 +22,23 @@ export interface PromptParts {
   messages: number;
 }
 
-/** Extracts prompt text from chat messages, completion prompts or embedding inputs. */
+/**
+ * Prompt parts per body object: one request asks three times (the estimate, the routing prefix, the usage
+ * calibration at its end), and the body is never changed after validation.
+ */
+const partsOf = new WeakMap<CountableBody, PromptParts>();
+
+/** Extracts prompt text from chat messages, completion prompts or embedding inputs (once per body object). */
 export function promptParts(body: CountableBody): PromptParts {
+  let found = partsOf.get(body);
+  if (!found) {
+    found = extractPromptParts(body);
+    partsOf.set(body, found);
+  }
+  return found;
+}
+
+function extractPromptParts(body: CountableBody): PromptParts {
   const parts: string[] = [];
   let tokenIds = 0;
   const visit = (v: unknown): void => {
