@@ -58,6 +58,17 @@ async function startUpstream(extra: string[] = []): Promise<Target> {
   return { port: ready.port, pid: child.process.pid!, processes: 1 };
 }
 
+/** The bare node:http + undici proxy (`node-floor.ts`): what any Node proxy costs here before doing anything. */
+async function startNodeFloor(upstreamPort: number): Promise<Target> {
+  const { child, ready } = await spawnReady<{ port: number }>(process.execPath, [
+    join(import.meta.dirname, 'node-floor.ts'),
+    '--upstream',
+    String(upstreamPort),
+  ]);
+  children.push(child);
+  return { port: ready.port, pid: child.process.pid!, processes: 1 };
+}
+
 async function startGatewayProcess(upstreamPort: number, processes: number): Promise<Target> {
   const port = await freePort();
   const adminPort = await freePort();
@@ -152,7 +163,7 @@ function printTable(title: string, rows: Row[]): void {
     const added99 = r.path === 'direct' ? '-' : us(r.latency.p99 - direct.latency.p99);
     const errors = r.latency.errors + r.rate.errors;
     console.log(
-      `| ${pad(r.path, 7)} | ${r.processes} | ${us(r.latency.p50)} | ${us(r.latency.p99)} | ${added50} | ${added99} | ${Math.round(
+      `| ${pad(r.path, 10)} | ${r.processes} | ${us(r.latency.p50)} | ${us(r.latency.p99)} | ${added50} | ${added99} | ${Math.round(
         r.rate.rps,
       )} | ${(r.rate.p99 / 1000).toFixed(1)} ms | ${errors} | ${(r.rate.rps / nginx.rate.rps).toFixed(2)}x | ${us(
         r.cpuPerRequestUs,
@@ -190,8 +201,14 @@ async function main(): Promise<void> {
   console.log(
     'CPU per request: the proxy processes own CPU time during the rate run over its requests (for direct: the upstream).',
   );
+  console.log(
+    'node-floor: node:http in, undici out, nothing else (no validation, auth, limits, routing, metrics, tracing): the floor of any Node proxy here.',
+  );
   const upstream = await startUpstream();
-  const targets: [string, Target][] = [['direct', upstream]];
+  const targets: [string, Target][] = [
+    ['direct', upstream],
+    ['node-floor', await startNodeFloor(upstream.port)],
+  ];
   for (const n of workers === 1 ? [1] : [1, workers]) {
     targets.push(['gateway', await startGatewayProcess(upstream.port, n)]);
     targets.push(['nginx', await startNginx(upstream.port, n)]);

@@ -100,7 +100,8 @@ over them, so any gateway option can be set without a chart change.
     "port" (int $g.ports.http)
     "adminHost" "0.0.0.0"
     "adminPort" (int $g.ports.admin)
-    "drainTimeoutMs" (mul (int $g.drainTimeoutSeconds) 1000))
+    "drainTimeoutMs" (mul (int $g.drainTimeoutSeconds) 1000)
+    "workers" $g.workers)
   "auth" (dict "mode" $g.auth.mode "keys" $g.auth.keys)
   "scaler" (dict "enabled" .Values.keda.enabled "host" "0.0.0.0" "port" (int $g.ports.scaler))
   "discovery" (dict "kubernetes" (dict "enabled" true))

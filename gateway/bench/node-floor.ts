@@ -1,0 +1,44 @@
+/**
+ * The floor under any Node proxy on this machine, for `bench:gateway`: node:http in, undici out, and nothing
+ * else — no validation, auth, limits, routing, metrics or tracing. What it costs per request is what Node's
+ * HTTP server and client cost; the gateway's own work is the difference between its row and this one.
+ * Bench-only: never a way to serve. Prints `{"port": N}` when listening.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { Agent } from 'undici';
+
+const { values } = parseArgs({ options: { upstream: { type: 'string' } } });
+const origin = `http://127.0.0.1:${values.upstream}`;
+const agent = new Agent({ connections: 256, keepAliveTimeout: 30_000 });
+
+const server = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    agent
+      .request({
+        origin,
+        path: req.url ?? '/',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.concat(chunks),
+      })
+      .then(
+        (upstream) => {
+          res.writeHead(upstream.statusCode, { 'content-type': String(upstream.headers['content-type']) });
+          upstream.body.on('data', (c: Buffer) => res.write(c));
+          upstream.body.on('end', () => res.end());
+        },
+        () => {
+          res.writeHead(502);
+          res.end();
+        },
+      );
+  });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+});
