@@ -7,20 +7,16 @@
  *
  * Flags: --duration-s N (sustained run, default 60), --latency-ops N (default 100 000).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startSimulator } from '@switchyard/sim';
 import { freePorts, startRedis } from '@switchyard/testkit';
-import { stringify } from 'yaml';
 import { createRateLimiter } from '../src/ratelimit/limiter.ts';
 import { createMemoryStore } from '../src/ratelimit/memory-store.ts';
 import { createRedisStore } from '../src/ratelimit/redis-store.ts';
 import type { RateLimitRule } from '../src/ratelimit/rules.ts';
 import type { RateLimitStore } from '../src/ratelimit/store.ts';
-import { asChild, type Child, waitForHttp } from './processes.ts';
+import { spawnGateway, writeGatewayConfig } from '../src/testing/gateway-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -98,11 +94,8 @@ async function startGatewayProcesses(
   keyPrefix: string,
   rule: RateLimitRule,
 ) {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-rlbench-'));
-  const config = join(dir, 'gateway.yaml');
-  writeFileSync(
-    config,
-    stringify({
+  const config = writeGatewayConfig(
+    {
       auth: { mode: 'disabled' },
       logging: { level: 'warn', accessLog: false },
       endpoints: [{ id: 'sim', url: engineUrl, model: MODEL }],
@@ -114,24 +107,17 @@ async function startGatewayProcesses(
         rules: [rule],
       },
       routing: { scrape: { intervalMs: 0 } },
-    }),
+    },
+    'switchyard-rlbench-',
   );
   const ports = await freePorts(6);
-  const children: Child[] = [];
-  const urls: string[] = [];
-  for (let i = 0; i < 3; i++) {
-    const [port, admin] = [ports[i * 2]!, ports[i * 2 + 1]!];
-    const proc = spawn(process.execPath, [join(import.meta.dirname, '..', 'src', 'main.ts')], {
-      env: { ...process.env, GATEWAY_CONFIG: config, PORT: String(port), ADMIN_PORT: String(admin) },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    children.push(asChild(proc));
-    urls.push(`http://127.0.0.1:${port}`);
-  }
-  await Promise.all(
-    ports.filter((_, i) => i % 2 === 1).map((p) => waitForHttp(`http://127.0.0.1:${p}/readyz`, 60_000)),
+  const gateways = await Promise.all(
+    [0, 1, 2].map((i) =>
+      spawnGateway(config, { port: ports[i * 2]!, adminPort: ports[i * 2 + 1]!, stdout: 'ignore' }),
+    ),
   );
-  return { urls, stop: () => Promise.all(children.map((c) => c.stop())) };
+  const urls = [0, 1, 2].map((i) => `http://127.0.0.1:${ports[i * 2]}`);
+  return { urls, stop: () => Promise.all(gateways.map((g) => g.stop())) };
 }
 
 async function main(): Promise<void> {

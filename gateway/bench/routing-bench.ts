@@ -17,17 +17,17 @@
  * --only routing|scale-from-zero.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSimulator } from '@switchyard/sim';
 import { freePorts } from '@switchyard/testkit';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { stringify } from 'yaml';
-import { parseConfig } from '../src/config.ts';
+import { type GatewayConfigInput, parseConfig } from '../src/config.ts';
 import { startGateway } from '../src/gateway.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
+import { spawnGateway, writeGatewayConfig } from '../src/testing/gateway-process.ts';
 import { asChild, type Child, waitForHttp } from './processes.ts';
 import { ROUTING_BENCH_POLICIES, type RoutingBenchPolicy } from './routing-policies.ts';
 import { type Random, requestMessages, seededRandom } from './routing-workload.ts';
@@ -207,27 +207,20 @@ async function startGatewayProcess(
   pods: string[],
   policy: Policy,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-routebench-'));
-  const config = join(dir, 'gateway.yaml');
-  writeFileSync(
-    config,
-    stringify({
+  const config = writeGatewayConfig(
+    {
       auth: { mode: 'disabled' },
       logging: { level: 'error', accessLog: false },
       endpoints: pods.map((url, i) => ({ id: `pod-${i}`, url, model: MODEL })),
       admission: { maxConcurrency: 64, maxWaiting: 1000 },
-      routing: POLICIES[policy],
-    }),
+      routing: POLICIES[policy] as GatewayConfigInput['routing'],
+    },
+    'switchyard-routebench-',
   );
   const [port, admin] = await freePorts(2);
-  const child = asChild(
-    spawn(process.execPath, [join(ROOT, 'gateway', 'src', 'main.ts')], {
-      env: { ...process.env, GATEWAY_CONFIG: config, PORT: String(port), ADMIN_PORT: String(admin) },
-      stdio: ['ignore', 'inherit', 'inherit'], // errors only (level error), so failures explain themselves
-    }),
-  );
-  await waitForHttp(`http://127.0.0.1:${admin}/readyz`, 60_000);
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.stop() };
+  // stdout inherited: errors only (level error), so failures explain themselves.
+  const gateway = await spawnGateway(config, { port: port!, adminPort: admin!, stdout: 'inherit' });
+  return { url: `http://127.0.0.1:${port}`, stop: () => gateway.stop() };
 }
 
 // --- the two sections -----------------------------------------------------------------------------------

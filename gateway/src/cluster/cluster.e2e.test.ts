@@ -3,15 +3,13 @@
  * of a fake engine: both workers serve, their metrics merge, a dead worker is replaced, the KEDA scaler
  * counts every worker's queue, and SIGTERM drains a stream in flight before the process exits.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { freePorts } from '@switchyard/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { type FakeEngine, startFakeEngine } from '../testing/fake-engine.ts';
+import { type GatewayProcess, spawnGateway, writeGatewayConfig } from '../testing/gateway-process.ts';
 import { call, scaledObjectRef, scalerClient } from '../testing/scaler-client.ts';
 
 const MODEL = 'test-model';
@@ -66,12 +64,11 @@ async function chatOnNewConnection(url: string, model = MODEL, signal?: AbortSig
 
 describe('a gateway of two worker processes', () => {
   let engine: FakeEngine;
+  let gateway: GatewayProcess;
   let child: ChildProcess;
   let url: string;
   let adminUrl: string;
   let scalerPort: number;
-  let exited: Promise<number | null>;
-  const logLines: Record<string, unknown>[] = [];
   const metrics = async () => (await fetch(`${adminUrl}/metrics`)).text();
 
   beforeAll(async () => {
@@ -80,11 +77,8 @@ describe('a gateway of two worker processes', () => {
     scalerPort = scaler!;
     url = `http://127.0.0.1:${port}`;
     adminUrl = `http://127.0.0.1:${adminPort}`;
-    const dir = mkdtempSync(join(tmpdir(), 'switchyard-cluster-'));
-    const configPath = join(dir, 'gateway.yaml');
-    writeFileSync(
-      configPath,
-      stringify({
+    const configPath = writeGatewayConfig(
+      {
         auth: { mode: 'disabled' },
         server: { port, adminPort, workers: 2, drainTimeoutMs: 20_000 },
         logging: { level: 'info', accessLog: true },
@@ -92,29 +86,11 @@ describe('a gateway of two worker processes', () => {
         // `cold` has no endpoints: its requests are held as for a model scaled to zero.
         admission: { models: { cold: {} } },
         scaler: { enabled: true, port: scalerPort },
-      }),
+      },
+      'switchyard-cluster-',
     );
-    child = spawn(process.execPath, [join(import.meta.dirname, '..', 'main.ts')], {
-      env: { ...process.env, GATEWAY_CONFIG: configPath },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    let stderr = '';
-    let pending = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      pending += d.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) if (line.startsWith('{')) logLines.push(JSON.parse(line));
-    });
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    await until(
-      `the gateway to become ready (stderr: ${stderr})`,
-      async () => ((await fetch(`${adminUrl}/readyz`)).ok ? true : undefined),
-      60_000, // three cold Node starts on a busy 2-core machine
-    );
+    gateway = await spawnGateway(configPath, { adminPort: adminPort! });
+    child = gateway.child;
   }, 90_000);
 
   afterAll(async () => {
@@ -147,7 +123,7 @@ describe('a gateway of two worker processes', () => {
     const text = await metrics();
     expect(sample(text, 'llm_gateway_workers')).toBe(2);
     expect(sample(text, 'llm_requests_total') - before).toBe(12);
-    const servedBy = new Set(logLines.filter((l) => l.msg === 'request').map((l) => l.worker));
+    const servedBy = new Set(gateway.logLines.filter((l) => l.msg === 'request').map((l) => l.worker));
     servedBy.delete(undefined);
     expect(servedBy.size).toBe(2);
   });
@@ -223,6 +199,6 @@ describe('a gateway of two worker processes', () => {
     }
     expect(body).toContain('data: [DONE]');
     expect(body.match(/"content":"[^"]/g)?.length).toBe(20); // every token, none cut off
-    expect(await exited).toBe(0);
+    expect(await gateway.exited).toBe(0);
   }, 30_000);
 });

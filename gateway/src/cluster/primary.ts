@@ -15,7 +15,7 @@ import { EndpointTable } from '../discovery/endpoint-table.ts';
 import { listen, urlHost } from '../gateway.ts';
 import { scrapeTargets } from '../proxy/traffic-control.ts';
 import { createMetricsScraper } from '../routing/metrics-scraper.ts';
-import { type ExternalScaler, startExternalScaler } from '../scaler/external-scaler.ts';
+import { startConfiguredScaler } from '../scaler/external-scaler.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { isSwitchyardMessage, type ToPrimary, type ToWorker } from './messages.ts';
 import { ClusterQueueStats } from './queue-stats.ts';
@@ -180,16 +180,7 @@ export async function startGatewayCluster(
   }
 
   scraper.start();
-  let scaler: ExternalScaler | undefined;
-  if (config.scaler.enabled) {
-    scaler = await startExternalScaler({
-      source: queueStats,
-      host: config.scaler.host,
-      port: config.scaler.port,
-      heartbeatMs: config.scaler.heartbeatMs,
-    });
-    logger.info({ port: scaler.port }, 'KEDA external scaler listening');
-  }
+  const scaler = await startConfiguredScaler(queueStats, config.scaler, logger);
 
   const adminApp = createAdminApp({
     metrics: {

@@ -2,16 +2,12 @@
  * Rate limits through the whole gateway: OpenAI headers and 429 bodies, settlement of streams and
  * disconnects, limits shared through Redis by two gateway processes, and Redis outages in both policies.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RedisServer } from '@switchyard/testkit';
 import { freePorts, startRedis } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import type { GatewayConfigInput } from '../config.ts';
 import { type FakeEngine, startFakeEngine } from '../testing/fake-engine.ts';
+import { type GatewayProcess, spawnGateway, writeGatewayConfig } from '../testing/gateway-process.ts';
 import { startTestGateway, type TestGateway } from '../testing/harness.ts';
 
 const MODEL = 'test-model';
@@ -168,45 +164,21 @@ describe('rate limits at the gateway', () => {
 });
 
 describe('limits shared through Redis by two gateway processes', () => {
-  const children: ChildProcess[] = [];
+  const gateways: GatewayProcess[] = [];
   afterAll(() => {
-    for (const child of children) child.kill('SIGKILL');
+    for (const gateway of gateways) gateway.child.kill('SIGKILL');
   });
 
-  async function spawnGateway(configPath: string, port: number, adminPort: number): Promise<string> {
-    const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'main.ts')], {
-      env: {
-        ...process.env,
-        GATEWAY_CONFIG: configPath,
-        PORT: String(port),
-        ADMIN_PORT: String(adminPort),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    children.push(child);
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 40_000; // two cold Node starts on a busy 2-core machine
-    while (Date.now() < deadline && child.exitCode === null) {
-      try {
-        if ((await fetch(`http://127.0.0.1:${adminPort}/readyz`)).ok) return url;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    throw new Error(`gateway process did not start: ${stderr}`);
+  async function startGateway(configPath: string, port: number, adminPort: number): Promise<string> {
+    gateways.push(
+      await spawnGateway(configPath, { port, adminPort, env: { LOG_LEVEL: 'warn' }, stdout: 'ignore' }),
+    );
+    return `http://127.0.0.1:${port}`;
   }
 
   it('admits exactly the configured limit across both processes under a concurrent burst', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'switchyard-rl-'));
-    const configPath = join(dir, 'gateway.yaml');
-    writeFileSync(
-      configPath,
-      stringify({
+    const configPath = writeGatewayConfig(
+      {
         auth: { mode: 'disabled' },
         logging: { accessLog: false },
         endpoints: [{ id: 'e0', url: engine.url, model: MODEL }],
@@ -218,10 +190,11 @@ describe('limits shared through Redis by two gateway processes', () => {
           // A burst of 30 that barely refills during the test, so the count is exact.
           rules: [{ name: 'tenant-burst', by: ['tenant'], requestsPerMinute: 1, burstRequests: 30 }],
         },
-      }),
+      },
+      'switchyard-rl-',
     );
     const [p1, a1, p2, a2] = await freePorts(4);
-    const urls = await Promise.all([spawnGateway(configPath, p1!, a1!), spawnGateway(configPath, p2!, a2!)]);
+    const urls = await Promise.all([startGateway(configPath, p1!, a1!), startGateway(configPath, p2!, a2!)]);
     const responses = await Promise.all(
       Array.from({ length: 80 }, (_, i) => post({ url: urls[i % 2]! }, chat({ stream: i % 3 === 0 }))),
     );

@@ -26,8 +26,8 @@ import { createMetricsScraper } from '../routing/metrics-scraper.ts';
 import type { OutlierDetector } from '../routing/outlier-detector.ts';
 import { createOutlierDetector } from '../routing/outlier-detector.ts';
 import type { EndpointState, EngineLoad, Picker } from '../routing/types.ts';
-import type { ExternalScaler } from '../scaler/external-scaler.ts';
-import { startExternalScaler } from '../scaler/external-scaler.ts';
+import type { ExternalScaler, ScalerConfig } from '../scaler/external-scaler.ts';
+import { startConfiguredScaler } from '../scaler/external-scaler.ts';
 import type { Logger } from '../telemetry/logger.ts';
 
 /** The configuration sections the controls read. */
@@ -35,7 +35,7 @@ export interface TrafficControlConfig {
   rateLimits: RateLimitConfig;
   admission: AdmissionConfig;
   routing: RoutingConfig;
-  scaler: { enabled: boolean; host: string; port: number; heartbeatMs: number };
+  scaler: ScalerConfig;
 }
 
 /** What the proxy handler uses. */
@@ -179,15 +179,7 @@ export function createTrafficControl(options: TrafficControlOptions): TrafficCon
       if (!(await limiter.ready(rl.redis.connectTimeoutMs))) {
         logger.warn(`rate-limit store not reachable at start; failing ${rl.failurePolicy} until it is`);
       }
-      if (config.scaler.enabled) {
-        scaler = await startExternalScaler({
-          source: queue,
-          host: config.scaler.host,
-          port: config.scaler.port,
-          heartbeatMs: config.scaler.heartbeatMs,
-        });
-        logger.info({ port: scaler.port }, 'KEDA external scaler listening');
-      }
+      scaler = await startConfiguredScaler(queue, config.scaler, logger);
     },
     async close() {
       unsubscribe();

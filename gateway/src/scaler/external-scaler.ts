@@ -156,3 +156,28 @@ export async function startExternalScaler(options: ExternalScalerOptions): Promi
     },
   };
 }
+
+/** The `scaler` section of the gateway config. */
+export interface ScalerConfig {
+  enabled: boolean;
+  host: string;
+  port: number;
+  heartbeatMs: number;
+}
+
+/** Starts the scaler when the config enables it (and says where it listens); undefined otherwise. */
+export async function startConfiguredScaler(
+  source: ScalerSource,
+  config: ScalerConfig,
+  logger: { info(fields: object, message: string): void },
+): Promise<ExternalScaler | undefined> {
+  if (!config.enabled) return undefined;
+  const scaler = await startExternalScaler({
+    source,
+    host: config.host,
+    port: config.port,
+    heartbeatMs: config.heartbeatMs,
+  });
+  logger.info({ port: scaler.port }, 'KEDA external scaler listening');
+  return scaler;
+}

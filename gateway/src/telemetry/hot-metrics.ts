@@ -83,33 +83,8 @@ abstract class HotMetric<S> {
   }
 }
 
-/** One counter series. */
-export class CounterSeries {
-  value = 0;
-  inc(by = 1): void {
-    this.value += by;
-  }
-}
-
-/** A monotonic counter. */
-export class HotCounter<L extends string> extends HotMetric<CounterSeries> {
-  readonly type = 'counter';
-  constructor(config: HotMetricConfig<L>) {
-    super(config);
-  }
-  protected create(): CounterSeries {
-    return new CounterSeries();
-  }
-  protected zero(state: CounterSeries): void {
-    state.value = 0;
-  }
-  protected samples(labels: Labels, state: CounterSeries): Sample[] {
-    return [{ labels: { ...labels }, value: state.value }];
-  }
-}
-
-/** One gauge series. */
-export class GaugeSeries {
+/** One counter or gauge series (only a gauge's handle offers `dec`). */
+export class ValueSeries {
   value = 0;
   inc(by = 1): void {
     this.value += by;
@@ -119,20 +94,34 @@ export class GaugeSeries {
   }
 }
 
-/** A gauge. */
-export class HotGauge<L extends string> extends HotMetric<GaugeSeries> {
-  readonly type = 'gauge';
+/** A counter's series: it only goes up. */
+export type CounterSeries = Omit<ValueSeries, 'dec'>;
+
+abstract class HotValueMetric<S> extends HotMetric<S & ValueSeries> {
+  protected create(): S & ValueSeries {
+    return new ValueSeries() as S & ValueSeries;
+  }
+  protected zero(state: ValueSeries): void {
+    state.value = 0;
+  }
+  protected samples(labels: Labels, state: ValueSeries): Sample[] {
+    return [{ labels: { ...labels }, value: state.value }];
+  }
+}
+
+/** A monotonic counter. */
+export class HotCounter<L extends string> extends HotValueMetric<CounterSeries> {
+  readonly type = 'counter';
   constructor(config: HotMetricConfig<L>) {
     super(config);
   }
-  protected create(): GaugeSeries {
-    return new GaugeSeries();
-  }
-  protected zero(state: GaugeSeries): void {
-    state.value = 0;
-  }
-  protected samples(labels: Labels, state: GaugeSeries): Sample[] {
-    return [{ labels: { ...labels }, value: state.value }];
+}
+
+/** A gauge. */
+export class HotGauge<L extends string> extends HotValueMetric<ValueSeries> {
+  readonly type = 'gauge';
+  constructor(config: HotMetricConfig<L>) {
+    super(config);
   }
 }
 
