@@ -56,8 +56,15 @@ export interface AdmitRequest {
   priority?: number;
   /** Estimated tokens (prompt + max output), charged to the tenant's fair-share counter. */
   tokens?: number;
-  /** Aborts the wait (client disconnected). */
-  signal?: AbortSignal;
+  /**
+   * Aborts the wait (client disconnected): an AbortSignal, or anything with its `aborted` and `abort`
+   * listeners (the proxy's RequestAbort).
+   */
+  signal?: {
+    readonly aborted: boolean;
+    addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+    removeEventListener(type: 'abort', listener: () => void): void;
+  };
 }
 
 /** A granted slot; release it when the response ends, however it ends. */

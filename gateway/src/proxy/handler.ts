@@ -24,6 +24,7 @@ import { Exchange } from './exchange.ts';
 import type { InflightTracker } from './inflight.ts';
 import { OPERATIONS, type OperationName } from './operations.ts';
 import { relayJson, relayStream, relayUpstreamError } from './relay.ts';
+import { RequestAbort } from './request-abort.ts';
 import type { TrafficControl } from './traffic-control.ts';
 import { admitRequest, prefixOf, routeRequest } from './traffic-steps.ts';
 import type { UpstreamClient } from './upstream.ts';
@@ -132,7 +133,7 @@ async function handle(
   // Ask the engine for usage even when the client did not, so tokens are accounted; the relay strips it again.
   const upstreamBody = stream && !clientWantsUsage ? withUsageRequested(raw, body) : raw;
 
-  const controller = new AbortController();
+  const controller = new RequestAbort();
   let responding = false;
   const onClose = () => {
     if (outgoing.writableFinished) return;
@@ -141,7 +142,7 @@ async function handle(
   };
   outgoing.once('close', onClose);
   try {
-    await admitRequest(exchange, deps, body, model, principal.keyId, controller.signal, outgoing);
+    await admitRequest(exchange, deps, body, model, principal.keyId, controller, outgoing);
   } catch (error) {
     outgoing.off('close', onClose);
     throw error;
@@ -185,7 +186,7 @@ async function handle(
         'POST',
         headers,
         upstreamBody,
-        controller.signal,
+        controller,
       );
       return { response, release };
     } catch (error) {

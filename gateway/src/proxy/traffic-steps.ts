@@ -13,6 +13,7 @@ import type { Pick, RoutingRequest } from '../routing/types.ts';
 import { admissionRejection, rateLimitRejection } from './control-errors.ts';
 import type { Exchange } from './exchange.ts';
 import type { ProxyDeps } from './handler.ts';
+import type { AbortLike } from './request-abort.ts';
 
 /**
  * Rate limit, then admission: reserves tokens (429 when over a limit), waits for a queue slot (503/429 on
@@ -24,7 +25,7 @@ export async function admitRequest(
   body: CountableBody & { model: string },
   model: string,
   keyId: string,
-  signal: AbortSignal,
+  signal: AbortLike,
   outgoing: ServerResponse,
 ): Promise<void> {
   const { control } = deps;

@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, type Dispatcher, errors } from 'undici';
 import { GatewayError } from '../errors.ts';
+import type { AbortLike } from './request-abort.ts';
 import { UpstreamBody } from './upstream-body.ts';
 
 /** Upstream timeouts and pool size. */
@@ -104,7 +105,7 @@ export class UpstreamClient {
     method: 'GET' | 'POST',
     headers: Record<string, string>,
     body: Buffer | undefined,
-    signal: AbortSignal,
+    signal: AbortLike,
   ): Promise<UpstreamResponse> {
     return new Promise((resolve, reject) => {
       if (signal.aborted) {
@@ -139,7 +140,7 @@ type Controller = Dispatcher.DispatchController;
 class ResponseHandler implements Dispatcher.DispatchHandler {
   #resolve: ((response: UpstreamResponse) => void) | undefined;
   readonly #reject: (error: UpstreamError) => void;
-  readonly #signal: AbortSignal;
+  readonly #signal: AbortLike;
   #controller: Controller | undefined;
   #body: UpstreamBody | undefined;
   #aborted = false;
@@ -147,7 +148,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
   constructor(
     resolve: (response: UpstreamResponse) => void,
     reject: (error: UpstreamError) => void,
-    signal: AbortSignal,
+    signal: AbortLike,
   ) {
     this.#resolve = resolve;
     this.#reject = reject;
