@@ -25,6 +25,14 @@ export const operatorConfigSchema = z.strictObject({
   resyncSeconds: z.coerce.number().int().min(0).default(300),
   /** `registry`: resolve channels and check manifests in the registry (LLMCTL_* environment); `none`: versions as written. */
   versions: z.enum(['registry', 'none']).default('registry'),
+  /**
+   * ServiceAccount the model pods run as (its IRSA role lets the fetch init container read the registry);
+   * absent: the namespace's default account.
+   */
+  modelServiceAccount: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes object name')
+    .optional(),
 });
 
 /** The operator's validated configuration. */
@@ -52,6 +60,7 @@ export function loadOperatorConfig(flags: Record<string, unknown>, env: Env): Op
     concurrency: pick('concurrency', 'CONCURRENCY'),
     resyncSeconds: pick('resyncSeconds', 'RESYNC_SECONDS'),
     versions: pick('versions', 'VERSIONS'),
+    modelServiceAccount: pick('modelServiceAccount', 'MODEL_SERVICE_ACCOUNT'),
   };
   const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const result = operatorConfigSchema.safeParse(defined);

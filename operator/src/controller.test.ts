@@ -30,12 +30,13 @@ const analyze: Analyzer = async ({ revision }) => {
   return result;
 };
 
-async function start(): Promise<Controller> {
+async function start(options: { modelServiceAccount?: string } = {}): Promise<Controller> {
   const controller = await startController({
     kube: createKubeApi({ kubeconfig: fake.kubeconfig }),
     versions: staticVersionSource(),
     analyze,
     resyncMs: 0,
+    ...options,
   });
   controllers.push(controller);
   return controller;
@@ -214,5 +215,18 @@ describe('controller', () => {
     expect(fake.list(DEPLOYMENTS)).toEqual([]);
     expect(fake.list('/api/v1/namespaces/team-a/services')).toEqual([]);
     expect(fake.list('/apis/keda.sh/v1alpha1/namespaces/team-a/scaledobjects')).toEqual([]);
+  });
+
+  it('runs model pods as the configured ServiceAccount, so the fetch init container has registry access', async () => {
+    await start({ modelServiceAccount: 'switchyard-model-fetch' });
+    await create(md('v1'));
+    const template = () => {
+      const deployment = fake
+        .list<{ spec: { template: { spec: { serviceAccountName?: string } } } }>(DEPLOYMENTS)
+        .at(0);
+      return deployment?.spec.template.spec;
+    };
+    await waitFor(() => template() !== undefined);
+    expect(template()?.serviceAccountName).toBe('switchyard-model-fetch');
   });
 });

@@ -23,6 +23,8 @@ export interface ControllerOptions {
   concurrency?: number;
   /** Informer resync period (default 5 min). */
   resyncMs?: number;
+  /** ServiceAccount of the model pods. */
+  modelServiceAccount?: string;
   now?: () => Date;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Called after every reconcile (benchmark, metrics). */
@@ -70,6 +72,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
           servicesOf: (ns, name) => ownedBy(informers.services!, ns, name),
           scaledObjectsOf: (ns, name) =>
             ownedBy(informers.scaledObjects!, ns, name).map((o) => o.metadata.name),
+          ...(options.modelServiceAccount ? { modelServiceAccount: options.modelServiceAccount } : {}),
           ...(options.now ? { now: options.now } : {}),
           ...(options.log ? { log: options.log } : {}),
         },

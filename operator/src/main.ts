@@ -1,5 +1,5 @@
 /**
- * The operator's entry point: `npm run operator -- [--kubeconfig F] [--namespace N] [--versions none]`.
+ * The operator's entry point: `npm run operator -- [--kubeconfig F] [--namespace N] [--versions none] [--model-service-account SA]`.
  * Replicas compete for a coordination Lease; only the leader runs the controller. Losing the Lease exits
  * the process (the Deployment restarts it as a standby); SIGTERM stops the controller, releases the
  * Lease and exits.
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       concurrency: { type: 'string' },
       'resync-seconds': { type: 'string' },
       versions: { type: 'string' },
+      'model-service-account': { type: 'string' },
     },
   });
   const flags = Object.fromEntries(
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
         concurrency: config.concurrency,
         resyncMs: config.resyncSeconds * 1000,
         ...(config.namespace ? { namespace: config.namespace } : {}),
+        ...(config.modelServiceAccount ? { modelServiceAccount: config.modelServiceAccount } : {}),
         log,
       });
       log('controller started');

@@ -23,6 +23,7 @@ import { buildScaledObject } from './scaled-object.ts';
 export interface ApplyDeps {
   kube: KubeApi;
   analyze: Analyzer;
+  modelServiceAccount?: string;
 }
 
 async function createIgnoringExists(kube: KubeApi, ref: Parameters<KubeApi['create']>[0], body: KubeObject) {
@@ -83,6 +84,7 @@ export async function applyActions(
             target: action.version,
             revision: action.revision,
             replicas: action.replicas,
+            ...(deps.modelServiceAccount ? { serviceAccountName: deps.modelServiceAccount } : {}),
           }),
         );
         break;

@@ -62,6 +62,8 @@ export function buildRevisionDeployment(options: {
   target: ResolvedVersion;
   revision: string;
   replicas: number;
+  /** The pods' ServiceAccount (registry access for the fetch init container); absent: the namespace default. */
+  serviceAccountName?: string;
 }): KubeObject {
   const { owner, spec, target, revision } = options;
   const labels = {
@@ -96,6 +98,7 @@ export function buildRevisionDeployment(options: {
         metadata: { labels, annotations: { ...spec.engine.podAnnotations, ...annotations } },
         spec: {
           terminationGracePeriodSeconds: 60,
+          ...(options.serviceAccountName ? { serviceAccountName: options.serviceAccountName } : {}),
           nodeSelector: spec.nodeSelector,
           tolerations: spec.tolerations,
           volumes: [{ name: 'models', emptyDir: {} }],

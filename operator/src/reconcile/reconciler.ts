@@ -28,6 +28,8 @@ export interface ReconcilerDeps {
   deploymentsOf(namespace: string, name: string): Deployment[];
   servicesOf?(namespace: string, name: string): Service[];
   scaledObjectsOf?(namespace: string, name: string): string[];
+  /** ServiceAccount of the model pods (the fetch init container's registry access). */
+  modelServiceAccount?: string;
   now?: () => Date;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
