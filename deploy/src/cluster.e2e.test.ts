@@ -8,6 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ServingLabel } from '@switchyard/api';
 import {
   type Cluster,
   freePorts,
@@ -28,7 +29,11 @@ const RELEASE = 'switchyard';
 const NAMESPACE = 'switchyard';
 const MODELS = 'models';
 const POD_CIDR = '127.38.0.0/16';
-const INSTALL_VALUES = [BASE_VALUES, { keda: { enabled: true } }];
+// Model pods run as the chart's model-fetch account, so it must exist where the ModelDeployments live.
+const INSTALL_VALUES = [
+  BASE_VALUES,
+  { keda: { enabled: true }, modelFetch: { serviceAccount: { namespaces: [MODELS] } } },
+];
 
 let cluster: Cluster;
 let helmBinary: string;
@@ -65,6 +70,9 @@ function startOperator(kubeconfig: string): LocalProcess {
     'switchyard-operator-e2e',
     '--identity',
     'deploy-e2e',
+    // What the chart's operator Deployment passes as SWITCHYARD_OPERATOR_MODEL_SERVICE_ACCOUNT.
+    '--model-service-account',
+    'switchyard-model-fetch',
   ]);
 }
 
@@ -313,6 +321,12 @@ describe('helm install into the testkit cluster', () => {
       `/apis/apps/v1/namespaces/${MODELS}/deployments/${reconciled.status!.activeRevision}`,
     );
     expect(revision.status.readyReplicas).toBe(1);
+    // The pod runs as the model-fetch account (admitted by the API server's ServiceAccount plugin), which
+    // is what gives the fetch init container its IRSA role on EKS.
+    const pods = await cluster.client.get<{ items: Pod[] }>(
+      `/api/v1/namespaces/${MODELS}/pods?labelSelector=${encodeURIComponent(`${ServingLabel.revision}=${reconciled.status!.activeRevision}`)}`,
+    );
+    expect(pods.items.map((p) => p.spec.serviceAccountName)).toEqual(['switchyard-model-fetch']);
   }, 300_000);
 
   it('serves a chat completion through the gateway, run with the chart-rendered config as the chart ServiceAccount', async () => {
@@ -444,7 +458,7 @@ interface ModelDeployment {
 
 interface Pod {
   metadata: { name: string };
-  spec: { nodeName?: string };
+  spec: { nodeName?: string; serviceAccountName?: string };
   status?: { conditions?: { type: string; status: string }[] };
 }
 
