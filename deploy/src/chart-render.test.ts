@@ -128,6 +128,7 @@ describe('chart defaults', () => {
       POD_NAMESPACE: '(from field)',
       SWITCHYARD_OPERATOR_LEASE_NAME: 'switchyard-operator',
       SWITCHYARD_OPERATOR_MODEL_SERVICE_ACCOUNT: 'switchyard-model-fetch',
+      SWITCHYARD_OPERATOR_SCALER_ADDRESS: 'switchyard-gateway-scaler.switchyard.svc:9090',
       LLMCTL_BUCKET: 'acme-switchyard-registry',
       LLMCTL_TABLE: 'switchyard-registry',
     });

@@ -1,14 +1,11 @@
 // The chart with non-default value sets: KEDA, IRSA, OTLP, Redis, a watched namespace, fixed replicas,
 // an existing config Secret. Each setting checked on the objects it turns into.
 
-import { readFileSync } from 'node:fs';
 import { ServingLabel } from '@switchyard/api';
 import { parseConfig } from '@switchyard/gateway';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { all, BASE_VALUES, helmTemplate, pick } from './chart.ts';
 import { containerEnv, portNames, renderedGatewayConfig } from './chart-helpers.ts';
-import { OPERATOR_CRD } from './paths.ts';
 
 const OPERATOR_ROLE = 'arn:aws:iam::123456789012:role/switchyard-operator';
 const FETCH_ROLE = 'arn:aws:iam::123456789012:role/switchyard-model-fetch';
@@ -36,14 +33,12 @@ describe('chart with KEDA, IRSA, OTLP and Redis', () => {
     expect(config.scaler).toMatchObject({ enabled: true, host: '0.0.0.0', port: 9090 });
   });
 
-  it('names the scaler Service so the CRD default address reaches it for release and namespace "switchyard"', async () => {
-    const crd = parse(readFileSync(OPERATOR_CRD, 'utf8'));
-    const crdDefault: string =
-      crd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.scaling.properties
-        .externalScalerAddress.default;
-    const scaler = pick(await helmTemplate({ values }), 'Service', 'switchyard-gateway-scaler');
-    expect(`${scaler.metadata.name}.${scaler.metadata.namespace}.svc:${scaler.spec.ports[0].port}`).toBe(
-      crdDefault,
+  it('tells the operator where its scaler Service is, whatever the release name and namespace', async () => {
+    const entries = await helmTemplate({ values, release: 'edge', namespace: 'ml-platform' });
+    const scaler = pick(entries, 'Service', 'edge-switchyard-gateway-scaler');
+    const operator = pick(entries, 'Deployment', 'edge-switchyard-operator');
+    expect(containerEnv(operator).SWITCHYARD_OPERATOR_SCALER_ADDRESS).toBe(
+      `${scaler.metadata.name}.ml-platform.svc:${scaler.spec.ports[0].port}`,
     );
   });
 

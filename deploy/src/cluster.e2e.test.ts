@@ -56,24 +56,39 @@ function startLocalProcess(name: string, args: string[], env: Record<string, str
   return { process: child, logFile };
 }
 
-/** The operator, authenticated as the chart's ServiceAccount (so the chart's RBAC is what it gets). */
-function startOperator(kubeconfig: string): LocalProcess {
-  return startLocalProcess('operator', [
-    join(REPO_ROOT, 'operator', 'src', 'main.ts'),
-    '--kubeconfig',
-    kubeconfig,
-    '--versions',
-    'none',
-    '--lease-namespace',
-    NAMESPACE,
-    '--lease-name',
-    'switchyard-operator-e2e',
-    '--identity',
-    'deploy-e2e',
-    // What the chart's operator Deployment passes as SWITCHYARD_OPERATOR_MODEL_SERVICE_ACCOUNT.
-    '--model-service-account',
-    'switchyard-model-fetch',
-  ]);
+/** The operator settings the chart gives its Deployment (`SWITCHYARD_OPERATOR_*` with literal values). */
+async function chartOperatorEnv(): Promise<Record<string, string>> {
+  const deployment = await cluster.client.get<{
+    spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } };
+  }>(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments/switchyard-operator`);
+  const env = deployment.spec.template.spec.containers[0]!.env ?? [];
+  return Object.fromEntries(
+    env.flatMap((e) => (e.name.startsWith('SWITCHYARD_OPERATOR_') && e.value ? [[e.name, e.value]] : [])),
+  );
+}
+
+/**
+ * The operator as a local process with the chart's settings, authenticated as the chart's ServiceAccount (so
+ * the chart's RBAC is what it gets); flags pin what must differ here.
+ */
+async function startOperator(kubeconfig: string): Promise<LocalProcess> {
+  return startLocalProcess(
+    'operator',
+    [
+      join(REPO_ROOT, 'operator', 'src', 'main.ts'),
+      '--kubeconfig',
+      kubeconfig,
+      '--versions',
+      'none',
+      '--lease-namespace',
+      NAMESPACE,
+      '--lease-name',
+      'switchyard-operator-e2e',
+      '--identity',
+      'deploy-e2e',
+    ],
+    await chartOperatorEnv(),
+  );
 }
 
 beforeAll(async () => {
@@ -283,7 +298,7 @@ describe('helm install into the testkit cluster', () => {
 
   it('reconciles the sample ModelDeployment with the operator running as the chart ServiceAccount', async () => {
     const kubeconfig = await cluster.serviceAccountKubeconfig(NAMESPACE, 'switchyard-operator');
-    operator = startOperator(kubeconfig);
+    operator = await startOperator(kubeconfig);
     // The chart's example, made runnable on kwok: no GPUs or GPU nodes, a pinned version (no registry
     // here), the simulator standing in for vLLM, and no KEDA scaling (its scaler address is not routable).
     const sample = parse(
@@ -380,8 +395,8 @@ describe('helm install into the testkit cluster', () => {
     expect(unauthorized.status).toBe(401);
   }, 120_000);
 
-  it('points the ScaledObject the operator generates at the chart scaler Service (KEDA on, CRD default address)', async () => {
-    // Turn scaling on for the reconciled model, leaving externalScalerAddress to the CRD default.
+  it('points the ScaledObject the operator generates at the chart scaler Service (KEDA on, address from the chart)', async () => {
+    // Turn scaling on for the reconciled model, leaving externalScalerAddress to the operator's default.
     const path = `/apis/serving.switchyard.dev/v1alpha1/namespaces/${MODELS}/modeldeployments/llama-3-8b-instruct`;
     const patched = await cluster.client.request<{ message?: string }>(
       'PATCH',

@@ -15,4 +15,13 @@ describe('operator configuration', () => {
     );
     expect(() => loadOperatorConfig({}, { SWITCHYARD_OPERATOR_CONCURRENCY: '0' })).toThrow(/concurrency:/);
   });
+
+  it('takes the scaler address the chart passes and refuses one without a port', () => {
+    expect(loadOperatorConfig({}, {}).scalerAddress).toBe('switchyard-gateway-scaler.switchyard.svc:9090');
+    const env = { SWITCHYARD_OPERATOR_SCALER_ADDRESS: 'edge-switchyard-gateway-scaler.ml.svc:9090' };
+    expect(loadOperatorConfig({}, env).scalerAddress).toBe('edge-switchyard-gateway-scaler.ml.svc:9090');
+    expect(() => loadOperatorConfig({}, { SWITCHYARD_OPERATOR_SCALER_ADDRESS: 'gateway-scaler' })).toThrow(
+      /scalerAddress: must be host:port/,
+    );
+  });
 });

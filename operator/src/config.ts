@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_SCALER_ADDRESS } from './reconcile/scaled-object.ts';
 
 /** The validated configuration; every default sits beside its field. */
 export const operatorConfigSchema = z.strictObject({
@@ -33,6 +34,14 @@ export const operatorConfigSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes object name')
     .optional(),
+  /**
+   * The gateway's KEDA external scaler (host:port) for ScaledObjects whose ModelDeployment names none; the
+   * chart sets its own scaler Service.
+   */
+  scalerAddress: z
+    .string()
+    .regex(/^[^\s:/]+:\d+$/, 'must be host:port')
+    .default(DEFAULT_SCALER_ADDRESS),
 });
 
 /** The operator's validated configuration. */
@@ -61,6 +70,7 @@ export function loadOperatorConfig(flags: Record<string, unknown>, env: Env): Op
     resyncSeconds: pick('resyncSeconds', 'RESYNC_SECONDS'),
     versions: pick('versions', 'VERSIONS'),
     modelServiceAccount: pick('modelServiceAccount', 'MODEL_SERVICE_ACCOUNT'),
+    scalerAddress: pick('scalerAddress', 'SCALER_ADDRESS'),
   };
   const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const result = operatorConfigSchema.safeParse(defined);

@@ -25,6 +25,8 @@ export interface ControllerOptions {
   resyncMs?: number;
   /** ServiceAccount of the model pods. */
   modelServiceAccount?: string;
+  /** The gateway's external scaler, for ModelDeployments that name none. */
+  scalerAddress?: string;
   now?: () => Date;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Called after every reconcile (benchmark, metrics). */
@@ -73,6 +75,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
           scaledObjectsOf: (ns, name) =>
             ownedBy(informers.scaledObjects!, ns, name).map((o) => o.metadata.name),
           ...(options.modelServiceAccount ? { modelServiceAccount: options.modelServiceAccount } : {}),
+          ...(options.scalerAddress ? { scalerAddress: options.scalerAddress } : {}),
           ...(options.now ? { now: options.now } : {}),
           ...(options.log ? { log: options.log } : {}),
         },

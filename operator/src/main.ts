@@ -33,6 +33,7 @@ async function main(): Promise<void> {
       'resync-seconds': { type: 'string' },
       versions: { type: 'string' },
       'model-service-account': { type: 'string' },
+      'scaler-address': { type: 'string' },
     },
   });
   const flags = Object.fromEntries(
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
         resyncMs: config.resyncSeconds * 1000,
         ...(config.namespace ? { namespace: config.namespace } : {}),
         ...(config.modelServiceAccount ? { modelServiceAccount: config.modelServiceAccount } : {}),
+        scalerAddress: config.scalerAddress,
         log,
       });
       log('controller started');

@@ -91,8 +91,11 @@ const scalingSchema = z.strictObject({
   pollingIntervalSeconds: z.number().int().min(1).default(15),
   /** `external`: the gateway's KEDA external scaler; `prometheus`: PromQL over gateway metrics. */
   queueTrigger: z.enum(['external', 'prometheus']).default('external'),
-  /** gRPC address of the gateway's external scaler. */
-  externalScalerAddress: z.string().default('switchyard-gateway-scaler.switchyard.svc:9090'),
+  /**
+   * gRPC address of the gateway's external scaler. Absent: the operator's `--scaler-address`, which the chart
+   * sets to its own gateway scaler Service (any release name or namespace).
+   */
+  externalScalerAddress: z.string().min(1).optional(),
   prometheusServerAddress: z.string().default('http://prometheus.monitoring.svc:9090'),
   /** Also scale on the engines' own `vllm:num_requests_waiting` per replica (0: off). */
   engineWaitingPerReplica: z.number().int().min(0).default(8),

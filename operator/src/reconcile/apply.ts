@@ -24,6 +24,7 @@ export interface ApplyDeps {
   kube: KubeApi;
   analyze: Analyzer;
   modelServiceAccount?: string;
+  scalerAddress?: string;
 }
 
 async function createIgnoringExists(kube: KubeApi, ref: Parameters<KubeApi['create']>[0], body: KubeObject) {
@@ -120,7 +121,12 @@ export async function applyActions(
         await createIgnoringExists(
           kube,
           { ...Resources.scaledObjects, namespace },
-          buildScaledObject({ owner, spec, revision: action.revision }),
+          buildScaledObject({
+            owner,
+            spec,
+            revision: action.revision,
+            ...(deps.scalerAddress ? { scalerAddress: deps.scalerAddress } : {}),
+          }),
         );
         break;
       case 'deleteScaledObject':

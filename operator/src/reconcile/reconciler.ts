@@ -30,6 +30,8 @@ export interface ReconcilerDeps {
   scaledObjectsOf?(namespace: string, name: string): string[];
   /** ServiceAccount of the model pods (the fetch init container's registry access). */
   modelServiceAccount?: string;
+  /** The gateway's external scaler, for ModelDeployments that name none (default: `DEFAULT_SCALER_ADDRESS`). */
+  scalerAddress?: string;
   now?: () => Date;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }

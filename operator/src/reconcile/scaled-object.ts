@@ -16,8 +16,17 @@ export interface KedaTrigger {
 
 const promString = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 
-/** The triggers a spec asks for, in a fixed order (queue first). */
-export function scalingTriggers(spec: ModelDeploymentSpec): KedaTrigger[] {
+/** Where the gateway's external scaler is when neither the ModelDeployment nor the operator says. */
+export const DEFAULT_SCALER_ADDRESS = 'switchyard-gateway-scaler.switchyard.svc:9090';
+
+/**
+ * The triggers a spec asks for, in a fixed order (queue first). `scalerAddress` is the operator's default
+ * for specs that name no `externalScalerAddress`.
+ */
+export function scalingTriggers(
+  spec: ModelDeploymentSpec,
+  scalerAddress = DEFAULT_SCALER_ADDRESS,
+): KedaTrigger[] {
   const { scaling, model } = spec;
   const triggers: KedaTrigger[] = [];
   if (scaling.queueTrigger === 'external') {
@@ -26,7 +35,7 @@ export function scalingTriggers(spec: ModelDeploymentSpec): KedaTrigger[] {
       type: 'external-push',
       name: 'gateway-queue',
       metadata: {
-        scalerAddress: scaling.externalScalerAddress,
+        scalerAddress: scaling.externalScalerAddress ?? scalerAddress,
         model,
         metric: 'demand',
         targetValue: String(scaling.queueDepthPerReplica),
@@ -64,6 +73,8 @@ export function buildScaledObject(options: {
   owner: Owner;
   spec: ModelDeploymentSpec;
   revision: string;
+  /** The operator's default scaler address. */
+  scalerAddress?: string;
 }): KubeObject {
   const { owner, spec, revision } = options;
   return {
@@ -90,7 +101,7 @@ export function buildScaledObject(options: {
       maxReplicaCount: spec.replicas.max,
       cooldownPeriod: spec.scaling.cooldownSeconds,
       pollingInterval: spec.scaling.pollingIntervalSeconds,
-      triggers: scalingTriggers(spec),
+      triggers: scalingTriggers(spec, options.scalerAddress),
     },
   };
 }
