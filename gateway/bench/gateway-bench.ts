@@ -20,10 +20,10 @@ import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { nginxProxyConfig, runWrk, type WrkResult, wrkScript } from '@switchyard/testkit';
 import { cpuMs } from './cpu.ts';
 import { asChild, type Child, spawnReady, waitForHttp } from './processes.ts';
 import { runConcurrentStreams } from './streams.ts';
-import { runWrk, type WrkResult, wrkScript } from './wrk.ts';
 
 const { values } = parseArgs({
   options: {
@@ -99,27 +99,7 @@ async function startNginx(upstreamPort: number, processes: number): Promise<Targ
   const dir = mkdtempSync(join(work, 'nginx-'));
   writeFileSync(
     join(dir, 'nginx.conf'),
-    `worker_processes ${processes};
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  upstream up { server 127.0.0.1:${upstreamPort}; keepalive 256; }
-  server {
-    listen 127.0.0.1:${port} backlog=4096;
-    keepalive_requests 1000000;
-    location / {
-      proxy_pass http://up;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_buffering off;
-    }
-  }
-}
-`,
+    nginxProxyConfig({ dir, upstream: `127.0.0.1:${upstreamPort}`, port, workers: processes }),
   );
   const proc = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
     stdio: ['ignore', 'ignore', 'inherit'],

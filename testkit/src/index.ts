@@ -1,5 +1,9 @@
 // testkit: public API: install, cache, start and stop real servers as local processes for tests.
 
+export type { NginxProxyOptions } from './bench/nginx.ts';
+export { nginxProxyConfig } from './bench/nginx.ts';
+export type { WrkResult } from './bench/wrk.ts';
+export { runWrk, wrkScript } from './bench/wrk.ts';
 export type { Cluster, StartClusterOptions } from './cluster/cluster.ts';
 export { startCluster } from './cluster/cluster.ts';
 export type { KubeCredentials, KubeObject, KubeResponse } from './cluster/kube-client.ts';

@@ -4,8 +4,9 @@
  * vLLM's router (PyPI). Each `start` launches one process on a free loopback port and resolves when it
  * answers; what a path needs in each request (Portkey's provider headers) comes back with it.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { nginxProxyConfig } from '@switchyard/testkit';
 import type { PeerInstall, PeerPackage } from './install.ts';
 import { type Child, freePort, spawnLogged, waitForHttp } from './processes.ts';
 
@@ -69,30 +70,8 @@ async function startNginx(ctx: StartContext, tag: string): Promise<StartedPath> 
   const dir = join(ctx.work, `nginx-${tag}`);
   const upstream = new URL(ctx.upstream).host;
   const conf = join(ctx.work, `nginx-${tag}.conf`);
-  writeFileSync(
-    conf,
-    `worker_processes 1;
-pid ${dir}.pid;
-error_log ${dir}.error.log warn;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  client_body_temp_path /tmp; proxy_temp_path /tmp; fastcgi_temp_path /tmp; uwsgi_temp_path /tmp; scgi_temp_path /tmp;
-  upstream up { server ${upstream}; keepalive 256; }
-  server {
-    listen 127.0.0.1:${port} backlog=4096;
-    keepalive_requests 1000000;
-    location / {
-      proxy_pass http://up;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_buffering off;
-      proxy_read_timeout 300s;
-    }
-  }
-}
-`,
-  );
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(conf, nginxProxyConfig({ dir, upstream, port }));
   const child = spawnLogged('nginx', ['-p', ctx.work, '-c', conf, '-g', 'daemon off;'], `${dir}.log`, {
     signal: 'SIGQUIT',
   });

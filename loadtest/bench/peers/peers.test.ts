@@ -87,7 +87,14 @@ describe('concurrent streams', () => {
 });
 
 describe('peers table', () => {
-  const wrk = (p50: number, rps: number) => ({ requests: 1000, rps, p50, p99: p50 * 3, errors: 0 });
+  const wrk = (p50: number, rps: number) => ({
+    requests: 1000,
+    rps,
+    p50,
+    p99: p50 * 3,
+    max: p50 * 5,
+    errors: 0,
+  });
   const table = renderPeersTable([
     { path: 'direct', status: 'ok', latency: wrk(3000, 4000), rate: wrk(3000, 4000) },
     { path: 'nginx', status: 'ok', latency: wrk(3200, 3000), rate: wrk(3200, 3000) },

@@ -1,6 +1,7 @@
 /** The bench:peers table: one row per path, ratios to nginx, and why a peer has no figures. */
+
+import type { WrkResult } from '@switchyard/testkit';
 import type { StreamsResult } from './streams.ts';
-import type { WrkResult } from './wrk.ts';
 
 /** One path's outcome. */
 export interface PeerRow {
