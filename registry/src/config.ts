@@ -32,17 +32,18 @@ export const registryConfigSchema = z.object({
     .default(16 * MiB),
   /** Upload parts in flight at once (bounds memory: concurrency × partSizeBytes). */
   concurrency: z.coerce.number().int().min(1).max(64).default(4),
-  /**
-   * Ranged-download chunk size. Larger than the part size: on loopback and few cores, fewer and larger
-   * ranges beat many small ones (see the benchmark in docs/registry.md).
-   */
+  /** Ranged-download chunk size: the unit a resumed fetch skips, and the size of each parallel ranged GET. */
   fetchChunkSizeBytes: z.coerce
     .number()
     .int()
     .min(1024 * 1024)
     .default(32 * MiB),
-  /** Ranged GETs in flight per file (memory per file: (fetchConcurrency + 1) × fetchChunkSizeBytes). */
-  fetchConcurrency: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * GETs in flight per file. 1 streams each file in one GET (cheapest per byte: measured fastest on
+   * loopback, see docs/registry.md); more splits it into ranged GETs of fetchChunkSizeBytes, for stores
+   * that cap each connection's throughput (S3 across regions).
+   */
+  fetchConcurrency: z.coerce.number().int().min(1).max(64).default(1),
   /** Static keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY; absent means the SDK's default chain. */
   credentials: z
     .object({

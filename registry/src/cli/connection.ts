@@ -26,8 +26,11 @@ export function addConnectionOptions(command: Command): Command {
     .option('--table <name>', 'DynamoDB table of the registry (env LLMCTL_TABLE)')
     .option('--concurrency <n>', 'upload parts in flight (env LLMCTL_CONCURRENCY)')
     .option('--part-size-mib <n>', 'multipart part size (env LLMCTL_PART_SIZE_MIB)')
-    .option('--fetch-concurrency <n>', 'ranged GETs in flight per file (env LLMCTL_FETCH_CONCURRENCY)')
-    .option('--fetch-chunk-size-mib <n>', 'ranged GET size (env LLMCTL_FETCH_CHUNK_SIZE_MIB)')
+    .option(
+      '--fetch-concurrency <n>',
+      'GETs in flight per file: 1 streams it, more fetch ranges in parallel (env LLMCTL_FETCH_CONCURRENCY)',
+    )
+    .option('--fetch-chunk-size-mib <n>', 'resume unit and ranged GET size (env LLMCTL_FETCH_CHUNK_SIZE_MIB)')
     .addOption(
       new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'),
     );

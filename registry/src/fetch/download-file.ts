@@ -1,15 +1,19 @@
-// Downloads one object with parallel ranged GETs into `<target>.llmctl-partial`, hashing chunks in order as
-// they land (a bounded window keeps memory flat), resuming from the sidecar's finished chunks, and
-// renaming to the target only once the SHA-256 matches the manifest. On mismatch it deletes the partial.
+// Downloads one object into `<target>.llmctl-partial`, resuming from the sidecar's finished chunks, and
+// renames it to the target only once its SHA-256 matches the manifest; on mismatch it deletes the partial.
+// With one request per file (the default) a single GET streams every missing chunk in order; with more,
+// ranged GETs of one chunk each run in parallel, at most a small window ahead of the first unfinished
+// chunk. Bytes go from the socket straight to their place in the file; the digest worker follows them onto
+// disk in order (reading each stretch back from the page cache right after it is written), so hashing
+// overlaps the transfer, memory stays flat and no buffer of ours holds a chunk. What is hashed is what the
+// rename will publish: the bytes on disk.
 import { open, rename } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { RegistryError } from '../errors.ts';
 import { splitRanges } from '../publish/plan.ts';
-import { BufferPool } from '../transfer/buffer-pool.ts';
-import { sharedBuffer, workerDigest } from '../transfer/hash-worker.ts';
+import { followFile } from '../transfer/hash-worker.ts';
 import { partialPaths, readPartialState, removePartial, writePartialState } from './partial-state.ts';
-import { readInto, receive } from './range-io.ts';
+import { receiveRange } from './range-io.ts';
 
 /** What downloadFile needs to know. */
 export interface DownloadFileOptions {
@@ -33,9 +37,6 @@ export interface DownloadStats {
   downloadedBytes: number;
 }
 
-/** Slice size for hashing reused chunks from disk. */
-const reuseSliceBytes = 1024 * 1024;
-
 /**
  * Downloads, verifies and renames into place; see the module comment. A mismatch after reusing a partial
  * download retries once from scratch, since the bad bytes may have been the partial's.
@@ -51,6 +52,11 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
 
 class ReusedPartialMismatch extends Error {}
 
+/** A plain GET when the range is the whole object (servers serve that cheaper), else a ranged one. */
+function rangeHeader(start: number, end: number, size: number) {
+  return start === 0 && end === size ? {} : { Range: `bytes=${start}-${end - 1}` };
+}
+
 async function downloadOnce(options: DownloadFileOptions): Promise<DownloadStats> {
   const { s3, target, signal } = options;
   const paths = partialPaths(target);
@@ -59,118 +65,115 @@ async function downloadOnce(options: DownloadFileOptions): Promise<DownloadStats
   const done = new Set(previous?.done ?? []);
   const file = await open(paths.data, previous ? 'r+' : 'w+').catch(() => open(paths.data, 'w+'));
   const chunks = splitRanges(options.size, options.chunkSizeBytes);
-  const hash = workerDigest();
-  // Chunks in [cursor, cursor + window) are the only ones holding buffers, so `window` buffers suffice.
+  const length = (index: number) => chunks[index]!.end - chunks[index]!.start;
+  // Bytes of each chunk known to be on disk: all of a reused chunk, the completed writes of one arriving.
+  const onDisk = chunks.map((_, index) => (done.has(index) ? length(index) : 0));
+  const stats: DownloadStats = { reusedBytes: onDisk.reduce((n, b) => n + b, 0), downloadedBytes: 0 };
+  if (stats.reusedBytes > 0) options.onBytes?.(stats.reusedBytes);
+  const digest = followFile(paths.data);
+  // Chunks are started at most `window` ahead of the first one not yet wholly on disk, so the digest never
+  // trails the downloads by more than that.
   const window = options.concurrency + 1;
-  // Filled from JavaScript, so moved to the digest worker and back rather than shared (see hash-worker.ts).
-  const pool = new BufferPool(window, Math.min(options.chunkSizeBytes, options.size), { shared: false });
-  const scratch = sharedBuffer(Math.min(reuseSliceBytes, options.chunkSizeBytes, Math.max(1, options.size)));
-  const landed = new Map<number, Buffer>();
-  const stats: DownloadStats = { reusedBytes: 0, downloadedBytes: 0 };
   let cursor = 0;
   let next = 0;
   let failure: { error: unknown } | undefined;
   let wake: (() => void)[] = [];
   let stateWrite = Promise.resolve();
-  const notify = () => {
-    const waiters = wake;
-    wake = [];
-    for (const w of waiters) w();
-  };
 
-  // The hasher: consumes chunks strictly in order, from memory if just downloaded, from disk if reused.
-  let hashing = Promise.resolve();
+  /** Moves the cursor past chunks wholly on disk and tells the digest how far the file is contiguous. */
   const advance = () => {
-    hashing = hashing.then(async () => {
-      while (cursor < chunks.length) {
-        const range = chunks[cursor]!;
-        const arrived = landed.get(cursor);
-        if (arrived) {
-          landed.delete(cursor);
-          pool.release(await hash.updateMoving(arrived));
-        } else if (previous && done.has(cursor) && !failure) {
-          await hashFromDisk(range);
-        } else break;
-        cursor++;
-        notify();
-      }
-    });
+    const before = cursor;
+    while (cursor < chunks.length && onDisk[cursor] === length(cursor)) cursor++;
+    digest.advance(cursor < chunks.length ? chunks[cursor]!.start + onDisk[cursor]! : options.size);
+    if (cursor !== before) {
+      const waiters = wake;
+      wake = [];
+      for (const w of waiters) w();
+    }
   };
 
-  // A reused chunk is hashed from the partial file in small slices through one scratch buffer.
-  async function hashFromDisk(range: { start: number; end: number }) {
-    for (let at = range.start; at < range.end; at += scratch.length) {
-      const slice = scratch.subarray(0, Math.min(scratch.length, range.end - at));
-      const read = await readInto(file, at, slice);
-      await hash.update(slice.subarray(0, read));
-      stats.reusedBytes += read;
-      options.onBytes?.(read);
-      if (read < slice.length) return; // a short partial: the digest will not match and we start over
-    }
-  }
+  /** Records a chunk as wholly on disk: into the sidecar (for resume) and past the digest's cursor. */
+  const finished = (index: number) => {
+    done.add(index);
+    const snapshot = { ...identity, done: [...done] };
+    stateWrite = stateWrite.then(() => writePartialState(paths.state, snapshot));
+    advance();
+  };
 
   async function worker() {
     while (!failure) {
-      while (next < chunks.length && previous && done.has(next)) next++;
+      while (next < chunks.length && done.has(next)) next++;
       if (next >= chunks.length) return;
-      const index = next++;
-      while (index >= cursor + window && !failure) await new Promise<void>((r) => wake.push(r));
+      const first = next++;
+      // Alone, one request streams the whole run of missing chunks; in parallel, each takes one chunk.
+      let last = first;
+      if (options.concurrency === 1) while (last + 1 < chunks.length && !done.has(last + 1)) last++;
+      next = last + 1;
+      while (first >= cursor + window && !failure) await new Promise<void>((r) => wake.push(r));
       if (failure) return;
-      const range = chunks[index]!;
-      const pooled = await pool.acquire();
+      const start = chunks[first]!.start;
+      const end = chunks[last]!.end;
       try {
         signal?.throwIfAborted();
         const out = await s3.send(
           new GetObjectCommand({
             Bucket: options.bucket,
             Key: options.key,
-            Range: `bytes=${range.start}-${range.end - 1}`,
+            ...rangeHeader(start, end, options.size),
           }),
           signal ? { abortSignal: signal } : {},
         );
-        const bytes = await receive(
-          out.Body as Readable,
-          file,
-          range.start,
-          pooled.subarray(0, range.end - range.start),
-        );
-        done.add(index);
-        stats.downloadedBytes += bytes.length;
-        options.onBytes?.(bytes.length);
-        const snapshot = { ...identity, done: [...done] };
-        stateWrite = stateWrite.then(() => writePartialState(paths.state, snapshot));
-        landed.set(index, bytes);
-        advance();
+        const body = out.Body as Readable;
+        if (out.ContentLength !== end - start) {
+          body.destroy();
+          throw new RegistryError(
+            'integrity',
+            `refusing ${options.label}: bytes ${start}-${end - 1} came back as ${out.ContentLength} bytes; the object is not the size the manifest records`,
+          );
+        }
+        let index = first;
+        await receiveRange(body, file, start, end - start, (bytes) => {
+          // Writes complete in order, so the bytes fill the run's chunks front to back.
+          for (let rest = bytes; rest > 0; ) {
+            const taken = Math.min(rest, length(index) - onDisk[index]!);
+            onDisk[index]! += taken;
+            rest -= taken;
+            if (onDisk[index] === length(index)) finished(index++);
+          }
+          if (index === cursor) advance();
+          stats.downloadedBytes += bytes;
+          options.onBytes?.(bytes);
+        });
       } catch (error) {
-        pool.release(pooled);
         failure ??= { error };
-        notify();
+        const waiters = wake;
+        wake = [];
+        for (const w of waiters) w();
       }
     }
   }
 
+  let result: { sha256: string; hashedBytes: number };
   try {
-    advance();
+    advance(); // reused chunks at the start are hashed while the first GETs are under way
     await Promise.all(
       Array.from({ length: Math.min(options.concurrency, Math.max(1, chunks.length)) }, worker),
     );
     await stateWrite;
     if (failure) throw failure.error;
-    advance();
-    await hashing;
+    result = await digest.finish(options.size);
   } catch (err) {
-    hash.discard();
+    digest.discard();
     throw err;
   } finally {
     await file.close();
   }
-  const actual = await hash.digest();
-  if (cursor !== chunks.length || actual !== options.sha256) {
+  if (result.hashedBytes !== options.size || result.sha256 !== options.sha256) {
     await removePartial(target);
     if (stats.reusedBytes > 0) throw new ReusedPartialMismatch();
     throw new RegistryError(
       'integrity',
-      `refusing ${options.label}: downloaded SHA-256 ${actual} differs from the manifest's ${options.sha256}`,
+      `refusing ${options.label}: downloaded SHA-256 ${result.sha256} differs from the manifest's ${options.sha256}`,
     );
   }
   await rename(paths.data, target);

@@ -6,9 +6,9 @@ import { dirname, join } from 'node:path';
 import { translateAwsError } from '../aws/aws-errors.ts';
 import type { RegistryContext } from '../context.ts';
 import { RegistryError } from '../errors.ts';
-import { sha256File } from '../hashing.ts';
 import { loadVersion } from '../read-version.ts';
 import { fileObjectKey } from '../store/keys.ts';
+import { sha256FileInWorker } from '../transfer/hash-worker.ts';
 import { mapLimit } from '../transfer/limit.ts';
 import { downloadFile } from './download-file.ts';
 
@@ -36,7 +36,7 @@ const filesInParallel = 2;
 
 async function alreadyInPlace(path: string, size: number, sha256: string): Promise<boolean> {
   const info = await stat(path).catch(() => undefined);
-  return info?.isFile() === true && info.size === size && (await sha256File(path)) === sha256;
+  return info?.isFile() === true && info.size === size && (await sha256FileInWorker(path, size)) === sha256;
 }
 
 /** Downloads and verifies every file of a version into `dir`. */

@@ -1,7 +1,7 @@
-// A fixed set of reusable part buffers in shared memory. Transfers take a buffer before reading or
-// receiving a part and give it back when the part is sent (or written) and hashed, so memory stays at
-// `count × size` however large the model is, with no allocation churn for the allocator to hold on to.
-import { ownedBuffer, sharedBuffer } from './hash-worker.ts';
+// A fixed set of reusable part buffers in shared memory. Uploads take a buffer before reading a part and
+// give it back when the part is sent and hashed, so memory stays at `count × size` however large the
+// model is, with no allocation churn for the allocator to hold on to.
+import { sharedBuffer } from './hash-worker.ts';
 
 /** Reusable buffers of `size` bytes, at most `count` of them, created on demand. */
 export class BufferPool {
@@ -11,17 +11,14 @@ export class BufferPool {
   readonly #free: Buffer[] = [];
   readonly #waiters: ((buffer: Buffer) => void)[] = [];
 
-  readonly #make: (size: number) => Buffer;
-
-  /** `shared`: buffers in shared memory (read by workers in place); otherwise movable to a worker and back. */
-  constructor(count: number, size: number, options: { shared: boolean } = { shared: true }) {
+  /** Buffers live in shared memory, so the hashing workers read them in place. */
+  constructor(count: number, size: number) {
     if (!Number.isInteger(count) || count < 1)
       throw new Error(`count must be a positive integer, got ${count}`);
     if (!Number.isInteger(size) || size < 0)
       throw new Error(`size must be a non-negative integer, got ${size}`);
     this.#count = count;
     this.size = size;
-    this.#make = options.shared ? sharedBuffer : ownedBuffer;
   }
 
   /** Waits for a free buffer (creating one while fewer than `count` exist). */
@@ -30,7 +27,7 @@ export class BufferPool {
     if (free) return free;
     if (this.#created < this.#count) {
       this.#created++;
-      return this.#make(this.size);
+      return sharedBuffer(this.size);
     }
     return new Promise((resolve) => this.#waiters.push(resolve));
   }

@@ -1,7 +1,11 @@
-// The hashing workers give the same digests as hashing in place, in call order, reading shared memory.
+// The hashing workers give the same digests as hashing in place: in call order from shared memory, and in
+// file order when following a file on disk.
 import { createHash, randomBytes } from 'node:crypto';
+import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ownedBuffer, sha256Part, sharedBuffer, workerDigest } from './hash-worker.ts';
+import { followFile, sha256FileInWorker, sha256Part, sharedBuffer, workerDigest } from './hash-worker.ts';
 
 function shared(bytes: Buffer): Buffer {
   const copy = sharedBuffer(bytes.length);
@@ -40,20 +44,34 @@ describe('hashing workers', () => {
   });
 });
 
-describe('moving memory to the digest worker', () => {
-  it('hashes a slice of an owned buffer and hands the whole memory back', async () => {
-    const owned = ownedBuffer(16);
-    owned.write('xxhelloxxxxxxxxx');
-    const digest = workerDigest();
-    const back = await digest.updateMoving(owned.subarray(2, 7));
-    expect(owned.byteLength).toBe(0); // moved away
-    expect(back.length).toBe(16);
-    expect(back.subarray(2, 7).toString()).toBe('hello');
-    expect(await digest.digest()).toBe(sha('hello'));
-    await expect(workerDigest().updateMoving(back)).resolves.toHaveLength(16); // movable again
+describe('following a file on disk', () => {
+  async function scratchFile(): Promise<string> {
+    return join(await mkdtemp(join(tmpdir(), 'hash-worker-')), 'data');
+  }
+
+  it('hashes what is reported written, in order, as it grows', async () => {
+    const path = await scratchFile();
+    const parts = [randomBytes(5 * 1024 * 1024), randomBytes(300_000), randomBytes(7)];
+    await writeFile(path, '');
+    const follower = followFile(path);
+    let size = 0;
+    for (const part of parts) {
+      await appendFile(path, part);
+      size += part.length;
+      follower.advance(size);
+    }
+    expect(await follower.finish(size)).toEqual({ sha256: sha(Buffer.concat(parts)), hashedBytes: size });
   });
 
-  it('refuses to move memory it did not make (Node pools small buffers)', async () => {
-    await expect(workerDigest().updateMoving(Buffer.allocUnsafe(10))).rejects.toThrow('ownedBuffer');
+  it('reports a file shorter than expected instead of hashing zeros', async () => {
+    const path = await scratchFile();
+    await writeFile(path, 'short');
+    expect(await followFile(path).finish(10)).toEqual({ sha256: sha('short'), hashedBytes: 5 });
+    expect(await sha256FileInWorker(path, 10)).toBeUndefined();
+    expect(await sha256FileInWorker(path, 5)).toBe(sha('short'));
+  });
+
+  it('rejects when the file cannot be opened', async () => {
+    await expect(followFile('/nonexistent/registry/file').finish(1)).rejects.toThrow('ENOENT');
   });
 });
