@@ -139,6 +139,10 @@ try {
 const best = (xs: Measurement[]) => Math.min(...xs.map((x) => x.seconds));
 const bestCpu = (xs: Measurement[]) => Math.min(...xs.map((x) => x.cpuSeconds));
 const peak = (xs: Measurement[]) => Math.max(...xs.map((x) => x.maxRssBytes));
+const fetchShape =
+  defaults.fetchConcurrency === 1
+    ? 'one GET per file'
+    : `ranged GETs of ${formatBytes(defaults.fetchChunkSizeBytes)} × ${defaults.fetchConcurrency} per file`;
 const rate = (seconds: number) => `${formatBytes(totalBytes / seconds)}/s`;
 const rows = (['upload', 'download'] as const).map((phase) => {
   const r = results[phase];
@@ -156,7 +160,7 @@ const rows = (['upload', 'download'] as const).map((phase) => {
 });
 process.stdout.write(
   `\nregistry bench: ${formatBytes(totalBytes)} in ${modelFiles(totalBytes).length} files, part ${formatBytes(partSizeBytes)}, ` +
-    `upload concurrency ${concurrency}, fetch chunks ${formatBytes(defaults.fetchChunkSizeBytes)} × ${defaults.fetchConcurrency}, ` +
+    `upload concurrency ${concurrency}, fetch ${fetchShape}, 2 files at a time, ` +
     `best of ${rounds}, versitygw + DynamoDB Local on loopback\n\n` +
     formatTable(
       [
