@@ -10,8 +10,9 @@ import { formatBytes, formatTable } from '../src/cli/output.ts';
 import { registryConfigSchema } from '../src/config.ts';
 import { initRegistry } from '../src/init.ts';
 import { deletePrefix } from '../src/publish/cleanup.ts';
+import { startLocalRegistryServers } from '../src/testing/local-servers.ts';
 import { writeModelDir } from '../src/testing/model-dir.ts';
-import { contextFor, startLocalRegistryServers } from '../src/testing/registry-servers.ts';
+import { contextFor } from '../src/testing/registry-servers.ts';
 import type { PhaseJob } from './bench-phase.ts';
 
 const execFileAsync = promisify(execFile);

@@ -13,7 +13,7 @@ import { publishVersion } from '../publish/publish.ts';
 import { resolveVersionRef } from '../read-version.ts';
 import { getChannel, listAudit, setDeprecated } from '../store/table.ts';
 import { writeModelDir } from '../testing/model-dir.ts';
-import { contextFor, type RegistryServers, startLocalRegistryServers } from '../testing/registry-servers.ts';
+import { contextFor, type RegistryServers, startRegistryServers } from '../testing/registry-servers.ts';
 
 let servers: RegistryServers;
 let ctx: RegistryContext;
@@ -31,7 +31,7 @@ async function kindOf(promise: Promise<unknown>): Promise<string> {
 }
 
 beforeAll(async () => {
-  servers = await startLocalRegistryServers();
+  servers = await startRegistryServers();
   ctx = contextFor(servers, { bucket: 'models', table: 'registry' });
   await initRegistry(ctx);
   scratch = await mkdtemp(join(tmpdir(), 'channels-e2e-'));

@@ -8,7 +8,7 @@ import { initRegistry } from '../init.ts';
 import { publishVersion } from '../publish/publish.ts';
 import { listModels } from '../store/table.ts';
 import { writeModelDir } from '../testing/model-dir.ts';
-import { contextFor, type RegistryServers, startLocalRegistryServers } from '../testing/registry-servers.ts';
+import { contextFor, type RegistryServers, startRegistryServers } from '../testing/registry-servers.ts';
 import {
   dynamodbThrottling,
   s3SlowDown,
@@ -37,7 +37,7 @@ function proxiedContext(maxAttempts: number) {
 }
 
 beforeAll(async () => {
-  servers = await startLocalRegistryServers();
+  servers = await startRegistryServers();
   const direct = contextFor(servers, { bucket: 'models', table: 'registry' });
   await initRegistry(direct);
   direct.clients.destroy();

@@ -16,7 +16,7 @@ import { loadVersion } from '../read-version.ts';
 import { fileObjectKey } from '../store/keys.ts';
 import { getVersion } from '../store/table.ts';
 import { writeModelDir } from '../testing/model-dir.ts';
-import { contextFor, type RegistryServers, startLocalRegistryServers } from '../testing/registry-servers.ts';
+import { contextFor, type RegistryServers, startRegistryServers } from '../testing/registry-servers.ts';
 import { verifyVersion } from '../verify.ts';
 
 const MiB = 1024 * 1024;
@@ -48,7 +48,7 @@ async function keysUnder(prefix: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  servers = await startLocalRegistryServers();
+  servers = await startRegistryServers();
   ctx = contextFor(servers, {
     bucket: 'models',
     table: 'registry',

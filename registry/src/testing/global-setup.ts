@@ -1,9 +1,11 @@
-// Vitest global setup of the registry project: install the two servers once, before any test file starts
-// them, so parallel test files never race to build the same binary.
+// Vitest global setup of the registry project (and llmctl's): when the servers will run as local processes,
+// install them once, before any test file starts them, so parallel test files never race to build the same
+// binary. Containers need nothing here (testcontainers pulls images on first start).
 import { ensureInstalled } from '@switchyard/testkit';
-import { registryServerComponents } from './registry-servers.ts';
+import { registryServerComponents } from './local-servers.ts';
+import { selectRegistryServers } from './registry-servers.ts';
 
-/** Installs versitygw and DynamoDB Local when missing (cached afterwards). */
+/** Installs versitygw and DynamoDB Local when missing (cached afterwards) if the local provider is chosen. */
 export default async function setup(): Promise<void> {
-  await ensureInstalled([...registryServerComponents]);
+  if ((await selectRegistryServers()) === 'local') await ensureInstalled([...registryServerComponents]);
 }

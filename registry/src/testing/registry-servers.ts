@@ -1,10 +1,14 @@
 // The one fixture interface the registry's real-server suites use: an S3 server and a DynamoDB server,
-// however they were started. `startLocalRegistryServers` starts them as local processes through the
-// testkit (versitygw + DynamoDB Local); a testcontainers-backed starter can return the same shape.
-import { ensureInstalled, startDynamoDbLocal, startVersitygw } from '@switchyard/testkit';
+// however they were started. `startRegistryServers` picks where they run the way the testkit picks its
+// provider (SWITCHYARD_PROVIDER, else testcontainers when a Docker engine answers, else local processes):
+// local-servers.ts starts versitygw and DynamoDB Local as processes, container-servers.ts from their
+// images. Suites receive the same shape either way and never ask which.
+import { chooseProvider, isDockerReachable, type ProviderName } from '@switchyard/testkit';
 import { createAwsClients } from '../aws/clients.ts';
 import { type RegistryConfig, registryConfigSchema } from '../config.ts';
 import { createRegistryContext, type RegistryContext } from '../context.ts';
+import { startContainerRegistryServers } from './container-servers.ts';
+import { startLocalRegistryServers } from './local-servers.ts';
 
 /** An endpoint with the credentials it accepts. */
 export interface ServerEndpoint {
@@ -16,27 +20,47 @@ export interface ServerEndpoint {
 /** Running servers for registry tests. */
 export interface RegistryServers {
   s3: ServerEndpoint & {
-    /** Folder of the posix backend (`<dataDir>/<bucket>/<key>`), when the server is a local process. */
+    /**
+     * Folder of the posix backend on this machine (`<dataDir>/<bucket>/<key>`), for suites that damage
+     * objects behind the server's back; a container's is a bind-mounted host folder.
+     */
     dataDir?: string;
   };
   dynamodb: ServerEndpoint;
   stop(): Promise<void>;
 }
 
-/** Components the local starter needs; installed once by the project's global setup. */
-export const registryServerComponents = ['versitygw', 'dynamodb-local'] as const;
+/** What decides where the servers run; every field defaults to this machine's answer. */
+export interface RegistryServersChoice {
+  /** `local`, `testcontainers` or `auto` (default: the SWITCHYARD_PROVIDER environment variable). */
+  requested?: string | undefined;
+  /** Whether a Docker engine answers (default: the testkit pings DOCKER_HOST or /var/run/docker.sock). */
+  dockerReachable?: () => Promise<boolean>;
+}
 
-/** Installs (when missing) and starts versitygw and DynamoDB Local on free loopback ports. */
-export async function startLocalRegistryServers(): Promise<RegistryServers> {
-  await ensureInstalled([...registryServerComponents]);
-  const [s3, dynamodb] = await Promise.all([startVersitygw(), startDynamoDbLocal()]);
-  return {
-    s3: { url: s3.url, region: s3.region, credentials: s3.credentials, dataDir: s3.dataDir },
-    dynamodb: { url: dynamodb.url, region: dynamodb.region, credentials: dynamodb.credentials },
-    async stop() {
-      await Promise.allSettled([s3.stop(), dynamodb.stop()]);
-    },
-  };
+/** Where the servers will run: an explicit request wins, `auto` means containers only when Docker answers. */
+export async function selectRegistryServers(choice: RegistryServersChoice = {}): Promise<ProviderName> {
+  const requested = 'requested' in choice ? choice.requested : process.env.SWITCHYARD_PROVIDER;
+  return chooseProvider({
+    requested,
+    dockerReachable: await (choice.dockerReachable ?? isDockerReachable)(),
+  });
+}
+
+/** How each provider starts the servers (injectable for tests). */
+export type RegistryServersStarters = Record<ProviderName, () => Promise<RegistryServers>>;
+
+const defaultStarters: RegistryServersStarters = {
+  local: () => startLocalRegistryServers(),
+  testcontainers: () => startContainerRegistryServers(),
+};
+
+/** Starts the servers where selectRegistryServers says; the suites' one entry point. */
+export async function startRegistryServers(
+  choice: RegistryServersChoice & { starters?: Partial<RegistryServersStarters> } = {},
+): Promise<RegistryServers> {
+  const provider = await selectRegistryServers(choice);
+  return (choice.starters?.[provider] ?? defaultStarters[provider])();
 }
 
 /** A validated config pointing at the servers; `overrides` for bucket, table, part size and the like. */
