@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import {
   envFor,
   type RegistryServers,
-  startLocalRegistryServers,
+  startRegistryServers,
   writeModelDir,
 } from '@switchyard/registry/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ async function llmctl(...argv: string[]) {
 }
 
 beforeAll(async () => {
-  servers = await startLocalRegistryServers();
+  servers = await startRegistryServers(); // local processes, or containers where Docker answers
   env = envFor(servers, { bucket: 'llmctl-models', table: 'llmctl-registry' });
   scratch = await mkdtemp(join(tmpdir(), 'llmctl-e2e-'));
   await writeModelDir(join(scratch, 'model'), [
