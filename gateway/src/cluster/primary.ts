@@ -7,6 +7,7 @@
  * every worker before it exits. Why and what it costs: docs/adr/0007-gateway-workers.md.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import { AggregatorRegistry, Counter, Gauge, Registry } from 'prom-client';
 import { createAdminApp } from '../app.ts';
@@ -73,7 +74,7 @@ export async function startGatewayCluster(
   let apiUrl = '';
 
   const own = new Registry();
-  const workersGauge = new Gauge({
+  new Gauge({
     name: 'llm_gateway_workers',
     help: 'Gateway worker processes serving the API port.',
     registers: [own],
@@ -86,7 +87,6 @@ export async function startGatewayCluster(
     help: 'Gateway workers that died and were replaced.',
     registers: [own],
   });
-  void workersGauge;
   const aggregator = new AggregatorRegistry();
 
   const broadcast = (message: ToWorker) => {
@@ -103,7 +103,7 @@ export async function startGatewayCluster(
     broadcast({ type: 'switchyard:endpoints', endpoints: endpoints.specs() });
   });
 
-  cluster.setupPrimary({ exec: new URL('./worker-main.ts', import.meta.url).pathname });
+  cluster.setupPrimary({ exec: fileURLToPath(new URL('./worker-main.ts', import.meta.url)) });
 
   let firstStart: { resolve: () => void; reject: (error: Error) => void } | undefined;
   const allListening = new Promise<void>((resolve, reject) => {
