@@ -133,16 +133,16 @@ async function handle(
   // Ask the engine for usage even when the client did not, so tokens are accounted; the relay strips it again.
   const upstreamBody = stream && !clientWantsUsage ? withUsageRequested(raw, body) : raw;
 
-  const controller = new RequestAbort();
+  const clientGone = new RequestAbort();
   let responding = false;
   const onClose = () => {
     if (outgoing.writableFinished) return;
     exchange.markClientAbort(responding ? 'streaming' : 'before_response');
-    controller.abort();
+    clientGone.abort();
   };
   outgoing.once('close', onClose);
   try {
-    await admitRequest(exchange, deps, body, model, principal.keyId, controller, outgoing);
+    await admitRequest(exchange, deps, body, model, principal.keyId, clientGone, outgoing);
   } catch (error) {
     outgoing.off('close', onClose);
     throw error;
@@ -186,7 +186,7 @@ async function handle(
         'POST',
         headers,
         upstreamBody,
-        controller,
+        clientGone,
       );
       return { response, release };
     } catch (error) {
