@@ -20,19 +20,16 @@ const starters = {
 };
 
 describe('selectRegistryServers', () => {
-  it.each([
-    [undefined, true, 'testcontainers'],
-    [undefined, false, 'local'],
-    ['auto', true, 'testcontainers'],
-    ['auto', false, 'local'],
-    ['local', true, 'local'],
-    ['testcontainers', true, 'testcontainers'],
-  ] as const)(
-    'SWITCHYARD_PROVIDER=%s with Docker reachable=%s → %s',
-    async (requested, reachable, expected) => {
-      expect(await selectRegistryServers({ requested, dockerReachable: docker(reachable) })).toBe(expected);
-    },
-  );
+  // The rule itself is testkit's `chooseProvider` (tested there); these check that the registry asks it.
+  it('follows testkit: containers where Docker answers, local processes otherwise, an explicit choice wins', async () => {
+    expect(await selectRegistryServers({ requested: 'auto', dockerReachable: docker(true) })).toBe(
+      'testcontainers',
+    );
+    expect(await selectRegistryServers({ requested: undefined, dockerReachable: docker(false) })).toBe(
+      'local',
+    );
+    expect(await selectRegistryServers({ requested: 'local', dockerReachable: docker(true) })).toBe('local');
+  });
 
   it('refuses containers when they are asked for and no Docker engine answers', async () => {
     await expect(
