@@ -174,33 +174,18 @@ describe('KEDA examples', () => {
   });
 });
 
+/** `helm install` of the chart as the release under test. */
+const INSTALL = ['install', RELEASE, CHART_DIR, '--namespace', NAMESPACE, '--create-namespace'];
+
 describe('helm install into the testkit cluster', () => {
   it('passes a server-side dry-run', async () => {
-    const result = await helmRun([
-      'install',
-      RELEASE,
-      CHART_DIR,
-      '--namespace',
-      NAMESPACE,
-      '--create-namespace',
-      '--dry-run=server',
-    ]);
+    const result = await helmRun([...INSTALL, '--dry-run=server']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('kind: Deployment');
   });
 
   it('installs for real; gateway and operator pods become Ready on kwok nodes', async () => {
-    const result = await helmRun([
-      'install',
-      RELEASE,
-      CHART_DIR,
-      '--namespace',
-      NAMESPACE,
-      '--create-namespace',
-      '--wait',
-      '--timeout',
-      '4m',
-    ]);
+    const result = await helmRun([...INSTALL, '--wait', '--timeout', '4m']);
     expect(result.code, result.stderr).toBe(0);
     // NOTES.txt: how to reach the gateway and check the operator.
     expect(result.stdout).toContain('port-forward service/switchyard-gateway 8080:80');

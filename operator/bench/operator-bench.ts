@@ -10,11 +10,12 @@
  *   npm run bench:operator -- --cluster   also measures reconcile latency on the testkit's real kube-apiserver
  */
 import { parseArgs } from 'node:util';
-import type { AnalysisResult, ModelDeployment } from '@switchyard/api';
+import type { ModelDeployment } from '@switchyard/api';
 import { startController } from '../src/controller.ts';
 import type { KubeApi } from '../src/k8s/kube-api.ts';
 import { type KubeObject, Resources } from '../src/k8s/objects.ts';
 import { createKubeApi } from '../src/k8s/rest-client.ts';
+import { passingAnalyzer } from '../src/testing/analysis.ts';
 import { startFakeApiServer } from '../src/testing/fake-apiserver.ts';
 import { percentile, startGatewayProcess, startStubPod, whoAnswers } from '../src/testing/processes.ts';
 import { waitFor } from '../src/testing/wait.ts';
@@ -30,14 +31,7 @@ const { values } = parseArgs({
 const COUNT = Number(values.deployments);
 const FLIPS = Number(values.flips);
 const MDS = '/apis/serving.switchyard.dev/v1alpha1/namespaces/bench/modeldeployments';
-const passes = async ({ revision }: { revision: string }): Promise<AnalysisResult> => ({
-  revision,
-  phase: 'Passed',
-  startedAt: new Date().toISOString(),
-  finishedAt: new Date().toISOString(),
-  checks: [],
-  message: 'stubbed',
-});
+const passes = passingAnalyzer('stubbed');
 const md = (name: string, version: string): ModelDeployment => ({
   apiVersion: 'serving.switchyard.dev/v1alpha1',
   kind: 'ModelDeployment',

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Deployment, Resources } from '../k8s/objects.ts';
 import {
+  FAST_LEASE_ARGS,
   freePort,
   type OperatorProcess,
   startGatewayProcess,
@@ -39,16 +40,7 @@ beforeAll(async () => {
   gateway = await startGatewayProcess(env.cluster.kubeconfig, {
     scaler: { enabled: true, port: scalerPort },
   });
-  op = startOperatorProcess(env.cluster.kubeconfig, 'op-keda', [
-    '--versions',
-    'none',
-    '--lease-duration-seconds',
-    '4',
-    '--renew-deadline-ms',
-    '3000',
-    '--retry-period-ms',
-    '300',
-  ]);
+  op = startOperatorProcess(env.cluster.kubeconfig, 'op-keda', FAST_LEASE_ARGS);
   await createModelDeployment(
     env.kube,
     simModelDeployment(MODEL, 'v1', {

@@ -6,6 +6,7 @@ import { ServingLabel } from '@switchyard/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resources } from '../k8s/objects.ts';
 import {
+  FAST_LEASE_ARGS,
   type OperatorProcess,
   startGatewayProcess,
   startLoad,
@@ -27,23 +28,13 @@ import {
 /** Pod IPs of this file's cluster: a range of its own, so clusters of parallel test files never collide. */
 const POD_CIDR = '127.21.0.0/16';
 
-const LEASE_ARGS = [
-  '--versions',
-  'none',
-  '--lease-duration-seconds',
-  '4',
-  '--renew-deadline-ms',
-  '3000',
-  '--retry-period-ms',
-  '300',
-];
 const MODEL = 'chat';
 
 let env: E2eCluster;
 let gateway: { url: string; stop(): void };
 const operators: OperatorProcess[] = [];
 const operator = (identity: string) => {
-  const p = startOperatorProcess(env.cluster.kubeconfig, identity, LEASE_ARGS);
+  const p = startOperatorProcess(env.cluster.kubeconfig, identity, FAST_LEASE_ARGS);
   operators.push(p);
   return p;
 };

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { AnalysisResult, ModelDeployment } from '@switchyard/api';
+import type { ModelDeployment } from '@switchyard/api';
 import {
   getVersion,
   initRegistry,
@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelDeploymentHook } from '../cli/channel-hook.ts';
 import { type Controller, startController } from '../controller.ts';
 import { createKubeApi } from '../k8s/rest-client.ts';
+import { passingAnalyzer } from '../testing/analysis.ts';
 import { type FakeApiServer, startFakeApiServer } from '../testing/fake-apiserver.ts';
 import { waitFor } from '../testing/wait.ts';
 import { registryVersionSource } from '../versions/version-source.ts';
@@ -34,14 +35,7 @@ let ctx: RegistryContext;
 let fake: FakeApiServer;
 let controller: Controller;
 
-const passes = async ({ revision }: { revision: string }): Promise<AnalysisResult> => ({
-  revision,
-  phase: 'Passed',
-  startedAt: new Date().toISOString(),
-  finishedAt: new Date().toISOString(),
-  checks: [],
-  message: 'ok',
-});
+const passes = passingAnalyzer();
 
 async function publish(model: string, version: string) {
   const dir = mkdtempSync(join(tmpdir(), 'operator-model-'));

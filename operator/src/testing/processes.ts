@@ -114,6 +114,18 @@ export async function whoAnswers(gatewayUrl: string, model: string): Promise<str
   }
 }
 
+/** Leader-election settings short enough for tests that kill the leader; and no registry. */
+export const FAST_LEASE_ARGS = [
+  '--versions',
+  'none',
+  '--lease-duration-seconds',
+  '4',
+  '--renew-deadline-ms',
+  '3000',
+  '--retry-period-ms',
+  '300',
+];
+
 /** An operator child process (`node operator/src/main.ts`). */
 export interface OperatorProcess {
   identity: string;

@@ -12,27 +12,19 @@ locals {
   s3_via = "s3.${data.aws_region.current.region}.amazonaws.com"
 }
 
-data "aws_iam_policy_document" "operator_trust" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-    principals {
-      type        = "Federated"
-      identifiers = [var.oidc_provider_arn]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${var.oidc_issuer}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${var.oidc_issuer}:sub"
-      values   = ["system:serviceaccount:${var.operator_service_account.namespace}:${var.operator_service_account.name}"]
-    }
+locals {
+  # Each role's trust: the ServiceAccount subjects allowed to assume it through the cluster's OIDC provider.
+  trusted_subjects = {
+    operator = ["system:serviceaccount:${var.operator_service_account.namespace}:${var.operator_service_account.name}"]
+    model_fetch = [
+      for ns in var.model_fetch_service_account.namespaces :
+      "system:serviceaccount:${ns}:${var.model_fetch_service_account.name}"
+    ]
   }
 }
 
-data "aws_iam_policy_document" "model_fetch_trust" {
+data "aws_iam_policy_document" "trust" {
+  for_each = local.trusted_subjects
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
     principals {
@@ -47,10 +39,7 @@ data "aws_iam_policy_document" "model_fetch_trust" {
     condition {
       test     = "StringEquals"
       variable = "${var.oidc_issuer}:sub"
-      values = [
-        for ns in var.model_fetch_service_account.namespaces :
-        "system:serviceaccount:${ns}:${var.model_fetch_service_account.name}"
-      ]
+      values   = each.value
     }
   }
 }
@@ -99,7 +88,7 @@ data "aws_iam_policy_document" "channel_write" {
 
 resource "aws_iam_role" "operator" {
   name               = "${var.name}-operator"
-  assume_role_policy = data.aws_iam_policy_document.operator_trust.json
+  assume_role_policy = data.aws_iam_policy_document.trust["operator"].json
   tags               = var.tags
 }
 
@@ -117,7 +106,7 @@ resource "aws_iam_role_policy" "operator_channel_write" {
 
 resource "aws_iam_role" "model_fetch" {
   name               = "${var.name}-model-fetch"
-  assume_role_policy = data.aws_iam_policy_document.model_fetch_trust.json
+  assume_role_policy = data.aws_iam_policy_document.trust["model_fetch"].json
   tags               = var.tags
 }
 
