@@ -9,11 +9,16 @@ interface PodList {
   items: {
     metadata: { name: string };
     spec: { nodeName?: string };
-    status: { podIP?: string; phase?: string };
+    status: { podIP?: string; phase?: string; conditions?: { type: string; status: string }[] };
   }[];
 }
 
-const deployment = (name: string, replicas: number) => ({
+const deployment = (
+  name: string,
+  replicas: number,
+  container: object = {},
+  annotations: Record<string, string> = { [POD_RUN_ANNOTATION]: 'echo' },
+) => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name, namespace: 'default' },
@@ -21,8 +26,10 @@ const deployment = (name: string, replicas: number) => ({
     replicas,
     selector: { matchLabels: { app: name } },
     template: {
-      metadata: { labels: { app: name }, annotations: { [POD_RUN_ANNOTATION]: 'echo' } },
-      spec: { containers: [{ name: 'server', image: 'fake', ports: [{ containerPort: 8080 }] }] },
+      metadata: { labels: { app: name }, annotations },
+      spec: {
+        containers: [{ name: 'server', image: 'fake', ports: [{ containerPort: 8080 }], ...container }],
+      },
     },
   },
 });
@@ -68,12 +75,41 @@ describe('startCluster with kwok', () => {
     for (const pod of pods.items) {
       expect(cluster.nodeNames).toContain(pod.spec.nodeName);
       expect(pod.status.podIP).toMatch(/^127\./);
-      const reply = await waitUntil(() => answers(`http://${pod.status.podIP}:8080/`), {
-        what: `process on ${pod.metadata.name}`,
-        timeoutMs: 20_000,
-      });
-      expect(reply.pod).toBe(pod.metadata.name);
+      // Ready only once the process answers (the runner's readiness probe): no wait needed here.
+      const reply = await answers(`http://${pod.status.podIP}:8080/`);
+      expect(reply?.pod).toBe(pod.metadata.name);
     }
+  });
+
+  it('keeps a marked pod unready while its readiness probe fails, and makes an unmarked pod Ready at once', async () => {
+    await cluster.client.apply(
+      deployment('probed', 1, { readinessProbe: { httpGet: { path: '/health', port: 8089 } } }),
+    );
+    await cluster.client.apply(deployment('plain', 1, {}, {}));
+    const list = (app: string) =>
+      cluster.client.get<PodList>(`/api/v1/namespaces/default/pods?labelSelector=app%3D${app}`);
+    const isReady = (pod: PodList['items'][number]) =>
+      pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+    const plain = await waitUntil(async () => (await list('plain')).items.find(isReady), {
+      what: 'unmarked pod Ready',
+      timeoutMs: 30_000,
+    });
+    expect(plain.status.phase).toBe('Running');
+    // The process runs and answers on its own port, but nothing answers the probe's port 8089.
+    const probed = await waitUntil(async () => (await list('probed')).items.find((p) => p.status.podIP), {
+      what: 'probed pod with an IP',
+      timeoutMs: 30_000,
+    });
+    await waitUntil(() => answers(`http://${probed.status.podIP}:8080/`), {
+      what: 'process of the probed pod',
+      timeoutMs: 20_000,
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    const [after] = (await list('probed')).items;
+    expect(after?.status.phase).toBe('Running');
+    expect(after && isReady(after)).toBe(false);
+    await cluster.client.delete('/apis/apps/v1/namespaces/default/deployments/probed');
+    await cluster.client.delete('/apis/apps/v1/namespaces/default/deployments/plain');
   });
 
   it('stops the pod processes when the pods go', async () => {

@@ -1,7 +1,10 @@
 // testkit: kwok simulates the kubelets: fake nodes that stay Ready, pods that become Running and Ready
-// with IPs from a loopback CIDR, so a process can listen on each pod's address.
+// with IPs from a loopback CIDR, so a process can listen on each pod's address. Pods the pod runner backs
+// with a process become Running but unready; the runner sets Ready from their readiness probe
+// (kwok-stages.yaml).
 
 import { randomInt } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { freePort } from '../core/ports.ts';
 import { waitUntil } from '../core/processes.ts';
 import { type StartedProcess, startProcess } from '../core/server.ts';
@@ -88,6 +91,7 @@ export async function startKwok(options: KwokOptions): Promise<Kwok> {
       '--node-ip=127.0.0.1',
       `--server-address=127.0.0.1:${serverPort}`,
       '--node-lease-duration-seconds=40',
+      `--config=${fileURLToPath(new URL('./kwok-stages.yaml', import.meta.url))}`,
     ],
     // kwok has no health endpoint of its own; it is ready when it keeps running and the nodes turn Ready.
     ready: async () => true,

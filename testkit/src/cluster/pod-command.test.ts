@@ -8,7 +8,7 @@ const kinds: Record<string, PodKind> = {
   },
 };
 
-function pod(overrides: Partial<RunnablePod['metadata']> = {}, ready = true): RunnablePod {
+function pod(overrides: Partial<RunnablePod['metadata']> = {}, phase = 'Running'): RunnablePod {
   return {
     metadata: { name: 'p1', namespace: 'ns', annotations: { [POD_RUN_ANNOTATION]: 'sim' }, ...overrides },
     spec: {
@@ -22,8 +22,8 @@ function pod(overrides: Partial<RunnablePod['metadata']> = {}, ready = true): Ru
     },
     status: {
       podIP: '127.1.0.7',
-      phase: 'Running',
-      conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+      phase,
+      conditions: [{ type: 'Ready', status: 'False' }],
     },
   };
 }
@@ -44,12 +44,44 @@ describe('podProcess', () => {
       env: { A: '1', POD_NAME: 'p1', POD_NAMESPACE: 'ns', POD_IP: '127.1.0.7', PORT: '8000' },
       host: '127.1.0.7',
       port: 8000,
+      readiness: { kind: 'tcp', host: '127.1.0.7', port: 8000 },
+    });
+  });
+
+  it('probes readiness as the container declares it, resolving named ports', () => {
+    const withProbe = (readinessProbe: object): RunnablePod => {
+      const p = pod();
+      p.spec!.containers![0] = {
+        ...p.spec!.containers![0],
+        ports: [{ name: 'http', containerPort: 8000 }],
+        readinessProbe,
+      };
+      return p;
+    };
+    expect(
+      podProcess(withProbe({ httpGet: { path: '/health', port: 'http' } }), kinds, '/r')?.readiness,
+    ).toEqual({
+      kind: 'http',
+      host: '127.1.0.7',
+      port: 8000,
+      path: '/health',
+    });
+    expect(podProcess(withProbe({ httpGet: { port: 9000 } }), kinds, '/r')?.readiness).toEqual({
+      kind: 'http',
+      host: '127.1.0.7',
+      port: 9000,
+      path: '/',
+    });
+    expect(podProcess(withProbe({ tcpSocket: { port: 'http' } }), kinds, '/r')?.readiness).toEqual({
+      kind: 'tcp',
+      host: '127.1.0.7',
+      port: 8000,
     });
   });
 
   it.each([
     ['an unmarked pod', pod({ annotations: {} })],
-    ['a pod that is not Ready', pod({}, false)],
+    ['a pod whose containers have not started', pod({}, 'Pending')],
     ['a pod being deleted', pod({ deletionTimestamp: '2026-01-01T00:00:00Z' })],
     ['a pod of an unknown kind', pod({ annotations: { [POD_RUN_ANNOTATION]: 'nope' } })],
   ])('leaves alone %s', (_name, p) => {

@@ -24,13 +24,28 @@ export interface RunnablePod {
   };
   spec?: {
     containers?: {
+      name?: string;
       args?: string[];
-      ports?: { containerPort: number }[];
+      ports?: { name?: string; containerPort: number }[];
       env?: { name: string; value?: string }[];
+      readinessProbe?: {
+        httpGet?: { path?: string; port: number | string };
+        tcpSocket?: { port: number | string };
+      };
     }[];
   };
-  status?: { podIP?: string; phase?: string; conditions?: { type: string; status: string }[] };
+  status?: {
+    podIP?: string;
+    phase?: string;
+    conditions?: { type: string; status: string }[];
+    containerStatuses?: { name: string; ready?: boolean }[];
+  };
 }
+
+/** How the runner probes a pod's process before it marks the pod Ready, as a kubelet would. */
+export type ReadinessCheck =
+  | { kind: 'http'; host: string; port: number; path: string }
+  | { kind: 'tcp'; host: string; port: number };
 
 /** A process to start for a pod. */
 export interface PodProcess {
@@ -39,25 +54,57 @@ export interface PodProcess {
   env: Record<string, string>;
   host: string;
   port: number;
+  /** The container's readiness probe (HTTP or TCP); a TCP connect to `port` when it declares none. */
+  readiness: ReadinessCheck;
 }
 
 /** Port used when the pod's container declares none. */
 export const DEFAULT_POD_PORT = 8000;
 
-/** True when the pod is Ready, has an IP and is not being deleted. */
-export function isPodServing(pod: RunnablePod): boolean {
+/** True when the pod is Running with an IP and is not being deleted: its containers have started. */
+export function isPodStarted(pod: RunnablePod): boolean {
   if (pod.metadata.deletionTimestamp || !pod.status?.podIP) return false;
-  return pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  return pod.status.phase === 'Running';
 }
 
-/** The process for a marked, serving pod; undefined for pods the runner leaves alone. */
+/** Whether the pod's Ready condition is True. */
+export function isPodReady(pod: RunnablePod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+type Container = NonNullable<NonNullable<RunnablePod['spec']>['containers']>[number];
+
+/** A probe port: a number, or the name of one of the container's ports. */
+function probePort(container: Container | undefined, port: number | string, fallback: number): number {
+  if (typeof port === 'number') return port;
+  const named = container?.ports?.find((p) => p.name === port)?.containerPort;
+  return named ?? (Number.parseInt(port, 10) || fallback);
+}
+
+function readinessCheck(container: Container | undefined, host: string, port: number): ReadinessCheck {
+  const probe = container?.readinessProbe;
+  if (probe?.httpGet)
+    return {
+      kind: 'http',
+      host,
+      port: probePort(container, probe.httpGet.port, port),
+      path: probe.httpGet.path ?? '/',
+    };
+  if (probe?.tcpSocket) return { kind: 'tcp', host, port: probePort(container, probe.tcpSocket.port, port) };
+  return { kind: 'tcp', host, port };
+}
+
+/**
+ * The process for a marked pod whose containers have started (kwok makes such pods Running but not
+ * Ready; the runner sets Ready once `readiness` passes); undefined for pods the runner leaves alone.
+ */
 export function podProcess(
   pod: RunnablePod,
   kinds: Record<string, PodKind>,
   repo: string,
 ): PodProcess | undefined {
   const kindName = pod.metadata.annotations?.[POD_RUN_ANNOTATION];
-  if (!kindName || !isPodServing(pod)) return undefined;
+  if (!kindName || !isPodStarted(pod)) return undefined;
   const kind = kinds[kindName];
   if (!kind) return undefined;
   const containers = pod.spec?.containers ?? [];
@@ -83,5 +130,12 @@ export function podProcess(
     POD_IP: host,
     PORT: String(port),
   });
-  return { command: fill(kind.command), args, env, host, port };
+  return {
+    command: fill(kind.command),
+    args,
+    env,
+    host,
+    port,
+    readiness: readinessCheck(container, host, port),
+  };
 }
