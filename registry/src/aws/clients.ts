@@ -1,11 +1,13 @@
 // Builds the S3 and DynamoDB clients from a validated config: path-style addressing for local S3 servers,
-// an explicit retry strategy (exponential backoff, throttling retried), and checksums under our control.
+// an explicit retry strategy (exponential backoff, throttling retried), checksums under our control, and
+// S3 GETs received through undici.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, BuildMiddleware, MetadataBearer } from '@smithy/types';
 import type { RegistryConfig } from '../config.ts';
+import { UndiciGetHandler } from './undici-get-handler.ts';
 
 /** The AWS clients the registry talks through. */
 export interface AwsClients {
@@ -67,6 +69,8 @@ export function createAwsClients(config: RegistryConfig, overrides: ServiceCrede
     ...(credentials.s3 ? { credentials: credentials.s3 } : {}),
     ...(config.s3EndpointUrl ? { endpoint: config.s3EndpointUrl, forcePathStyle: true } : {}),
     retryStrategy,
+    // Object downloads through undici (half the client CPU of node:http per byte received, see the handler).
+    requestHandler: new UndiciGetHandler(),
     // We send our own SHA-256 on every upload and verify every download ourselves; the SDK's default
     // CRC32 on top would hash each byte twice more.
     requestChecksumCalculation: 'WHEN_REQUIRED',
