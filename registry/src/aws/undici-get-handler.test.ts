@@ -103,7 +103,7 @@ describe('UndiciGetHandler', () => {
     handler = new UndiciGetHandler(undefined, recordingFallback().fallback);
     const error = await handler.handle(get(port)).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ECONNRESET' });
-    expect(isTransientError(error as Error)).toBe(true);
+    expect(isTransientError(error as Parameters<typeof isTransientError>[0])).toBe(true);
   });
 
   it("stops at the caller's abort signal with an AbortError the SDK does not retry", async () => {
@@ -114,6 +114,6 @@ describe('UndiciGetHandler', () => {
     setTimeout(() => controller.abort(), 20);
     const error = await pending.catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'AbortError' });
-    expect(isTransientError(error as Error)).toBe(false);
+    expect(isTransientError(error as Parameters<typeof isTransientError>[0])).toBe(false);
   });
 });
