@@ -9,15 +9,19 @@
  * same process count; then 1,000 concurrent streams relayed by each proxy at one process per core (all
  * complete? longest silence a client saw).
  *
- * Flags: --seconds N (per rate run, default 8), --latency-seconds N (default 5), --streams N (default 1000),
- * --workers N (default: available cores).
+ * Every target is measured in `--rounds` rounds, interleaved (round 1 of every target, then round 2, ...), so
+ * a burst of machine noise hits every row rather than one; the table shows each figure's median over the
+ * rounds, with the range of p99 @1 and of the rate beside it, and the load average before and after.
+ *
+ * Flags: --seconds N (per rate run, default 8), --latency-seconds N (default 5), --rounds N (default 3),
+ * --streams N (default 1000), --workers N (default: available cores).
  * Needs wrk and nginx (Debian packages `wrk`, `nginx-light`).
  */
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nginxProxyConfig, runWrk, type WrkResult, wrkScript } from '@switchyard/testkit';
@@ -29,6 +33,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '8' },
     'latency-seconds': { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
     streams: { type: 'string', default: '1000' },
     workers: { type: 'string', default: String(availableParallelism()) },
   },
@@ -36,6 +41,7 @@ const { values } = parseArgs({
 const workers = Number(values.workers);
 const rateSeconds = Number(values.seconds);
 const latencySeconds = Number(values['latency-seconds']);
+const rounds = Math.max(1, Number(values.rounds));
 const streamCount = Number(values.streams);
 const root = resolve(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
@@ -116,17 +122,56 @@ interface Target {
   processes: number;
 }
 
+/** One round's figures for one target. */
+interface Sample {
+  latency: WrkResult;
+  rate: WrkResult;
+  /** CPU the proxy's processes spent per request during the rate run, microseconds. */
+  cpuPerRequestUs: number;
+}
+
+/** A target's row: medians over the rounds, and the range of the noisiest figures. */
 interface Row {
   path: string;
   processes: number;
-  latency: WrkResult;
-  rate: WrkResult;
-  /** CPU the process itself spent per request during the rate run, microseconds. */
+  p50: number;
+  p99: number;
+  p99Range: [number, number];
+  rps: number;
+  rpsRange: [number, number];
+  p99At64: number;
+  errors: number;
   cpuPerRequestUs: number;
+}
+
+/** The median of a non-empty list (the mean of the middle two for an even count). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function summarize(path: string, processes: number, samples: Sample[]): Row {
+  const p99s = samples.map((s) => s.latency.p99);
+  const rates = samples.map((s) => s.rate.rps);
+  return {
+    path,
+    processes,
+    p50: median(samples.map((s) => s.latency.p50)),
+    p99: median(p99s),
+    p99Range: [Math.min(...p99s), Math.max(...p99s)],
+    rps: median(rates),
+    rpsRange: [Math.min(...rates), Math.max(...rates)],
+    p99At64: median(samples.map((s) => s.rate.p99)),
+    errors: samples.reduce((n, s) => n + s.latency.errors + s.rate.errors, 0),
+    cpuPerRequestUs: median(samples.map((s) => s.cpuPerRequestUs)),
+  };
 }
 
 const us = (n: number) => `${Math.round(n)} µs`;
 const pad = (s: string, n: number) => s.padEnd(n);
+const range = ([lo, hi]: [number, number], unit: (n: number) => string) =>
+  rounds > 1 ? ` (${unit(lo)}–${unit(hi)})` : '';
 
 function printTable(title: string, rows: Row[]): void {
   const direct = rows.find((r) => r.path === 'direct')!;
@@ -139,41 +184,46 @@ function printTable(title: string, rows: Row[]): void {
     const nginx =
       rows.find((n) => n.path === 'nginx' && n.processes === r.processes) ??
       rows.find((n) => n.path === 'nginx')!;
-    const added50 = r.path === 'direct' ? '-' : us(r.latency.p50 - direct.latency.p50);
-    const added99 = r.path === 'direct' ? '-' : us(r.latency.p99 - direct.latency.p99);
-    const errors = r.latency.errors + r.rate.errors;
+    const added50 = r.path === 'direct' ? '-' : us(r.p50 - direct.p50);
+    const added99 = r.path === 'direct' ? '-' : us(r.p99 - direct.p99);
+    const rps = `${Math.round(r.rps)}${range(r.rpsRange, (n) => String(Math.round(n)))}`;
     console.log(
-      `| ${pad(r.path, 10)} | ${r.processes} | ${us(r.latency.p50)} | ${us(r.latency.p99)} | ${added50} | ${added99} | ${Math.round(
-        r.rate.rps,
-      )} | ${(r.rate.p99 / 1000).toFixed(1)} ms | ${errors} | ${(r.rate.rps / nginx.rate.rps).toFixed(2)}x | ${us(
-        r.cpuPerRequestUs,
-      )} |`,
+      `| ${pad(r.path, 10)} | ${r.processes} | ${us(r.p50)} | ${us(r.p99)}${range(r.p99Range, us)} | ${added50} | ${added99} | ${rps} | ${(
+        r.p99At64 / 1000
+      ).toFixed(1)} ms | ${r.errors} | ${(r.rps / nginx.rps).toFixed(2)}x | ${us(r.cpuPerRequestUs)} |`,
     );
   }
 }
 
 async function measure(targets: [string, Target][], body: string, name: string): Promise<Row[]> {
   const script = wrkScript(work, name, body);
-  const rows: Row[] = [];
-  for (const [path, target] of targets) {
-    const url = `http://127.0.0.1:${target.port}/v1/chat/completions`;
-    await runWrk(url, script, 1, 1); // warm-up: connections, JIT
-    const latency = await runWrk(url, script, 1, latencySeconds);
-    const cpuBefore = cpuMs(target.pid);
-    const rate = await runWrk(url, script, 64, rateSeconds);
-    const cpuPerRequestUs = ((cpuMs(target.pid) - cpuBefore) * 1000) / Math.max(1, rate.requests);
-    rows.push({ path, processes: target.processes, latency, rate, cpuPerRequestUs });
-    process.stderr.write(
-      `  ${name} ${path} x${target.processes}: p50 ${us(latency.p50)}, ${Math.round(rate.rps)} req/s\n`,
-    );
+  const samples = targets.map((): Sample[] => []);
+  for (let round = 1; round <= rounds; round++) {
+    for (const [i, [path, target]] of targets.entries()) {
+      const url = `http://127.0.0.1:${target.port}/v1/chat/completions`;
+      await runWrk(url, script, 1, 1); // warm-up: connections, JIT
+      const latency = await runWrk(url, script, 1, latencySeconds);
+      const cpuBefore = cpuMs(target.pid);
+      const rate = await runWrk(url, script, 64, rateSeconds);
+      const cpuPerRequestUs = ((cpuMs(target.pid) - cpuBefore) * 1000) / Math.max(1, rate.requests);
+      samples[i]!.push({ latency, rate, cpuPerRequestUs });
+      process.stderr.write(
+        `  ${name} round ${round}/${rounds} ${path} x${target.processes}: p50 ${us(latency.p50)}, p99 ${us(latency.p99)}, ${Math.round(rate.rps)} req/s\n`,
+      );
+    }
   }
-  return rows;
+  return targets.map(([path, target], i) => summarize(path, target.processes, samples[i]!));
 }
+
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 
 async function main(): Promise<void> {
   console.log(`# Gateway proxy benchmark (loopback, ${new Date().toISOString()})`);
   console.log(
-    `wrk -t1; latency at 1 connection for ${latencySeconds} s; rate at 64 connections for ${rateSeconds} s.`,
+    `wrk -t1; latency at 1 connection for ${latencySeconds} s; rate at 64 connections for ${rateSeconds} s; ${rounds} interleaved round(s), medians shown (range in brackets). Load average at start: ${load()}.`,
   );
   console.log(
     `Gateway: access log off, auth off, no per-endpoint concurrency cap (as nginx). ${availableParallelism()} cores shared by wrk, the upstream and the proxy.`,
@@ -224,9 +274,8 @@ async function main(): Promise<void> {
       `| ${path} | ${r.completed}/${r.streams} | ${r.maxGapMs.toFixed(0)} ms | ${r.p99GapMs.toFixed(0)} ms | ${r.seconds.toFixed(1)} s |`,
     );
   }
-  console.log(
-    '\nGoals: added p99 at 1 in flight < 0.5 ms; rate >= 0.5x nginx; 1,000 streams without a stall.',
-  );
+  console.log(`\nLoad average at the end: ${load()}.`);
+  console.log('Goals: added p99 at 1 in flight < 0.5 ms; rate >= 0.5x nginx; 1,000 streams without a stall.');
 }
 
 main()
