@@ -47,6 +47,26 @@ describe('streaming', () => {
     expect(sentWhenFirstSeen).toBeLessThan(10);
   });
 
+  it('sends the response headers at once when the first token is slow', async () => {
+    engine.behavior.tokens = 2;
+    engine.behavior.chunkDelayMs = 400;
+    const started = performance.now();
+    const response = await fetch(`${gateway.baseURL}/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'test-model', prompt: 'hi', stream: true }),
+    });
+    const headersAfter = performance.now() - started;
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.getReader();
+    await reader.read();
+    const firstEventAfter = performance.now() - started;
+    await reader.cancel();
+    expect(firstEventAfter).toBeGreaterThanOrEqual(390);
+    expect(headersAfter).toBeLessThan(firstEventAfter - 200);
+  });
+
   it('asks the engine for usage, counts the tokens, and hides the usage chunk from a client that did not ask', async () => {
     const before = await metricValue('llm_tokens_processed_total', 'kind="completion"');
     const stream = await client.chat.completions.create({

@@ -116,12 +116,20 @@ export function relayStream(ctx: RelayContext, stripUsage: boolean): void {
     'x-accel-buffering': 'no',
     'x-request-id': ctx.requestId,
   });
-  outgoing.flushHeaders();
+  // The headers go out with the first events when those are already here (they often share the engine's
+  // first packet); otherwise on their own at the end of this turn of the event loop, so a client waiting for
+  // a slow first token still sees the 200 at once. One write and one client wake-up fewer per stream.
+  let wrote = false;
+  setImmediate(() => {
+    if (!wrote && !outgoing.destroyed) outgoing.flushHeaders();
+  });
   const onDrain = () => body.resume();
   outgoing.on('drain', onDrain);
   body.on('data', (chunk: Buffer) => {
     const out = relay.push(chunk);
-    if (out && !outgoing.write(out)) body.pause();
+    if (!out) return;
+    wrote = true;
+    if (!outgoing.write(out)) body.pause();
   });
   body.on('end', () => {
     const rest = relay.flush();

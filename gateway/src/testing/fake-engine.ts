@@ -137,6 +137,7 @@ async function answer(
     return;
   }
   res.writeHead(200, { 'content-type': 'text/event-stream' });
+  res.flushHeaders(); // as vLLM (uvicorn) and the simulator do: headers before the first event
   const chunkObject = chat ? 'chat.completion.chunk' : 'text_completion';
   const send = (payload: unknown) => res.write(`data: ${JSON.stringify(payload)}\n\n`);
   let sent = 0;
