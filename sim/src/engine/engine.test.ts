@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineConfig } from '../profiles.ts';
 import { resolveEngineConfig } from '../profiles.ts';
-import { VirtualClock } from './clock.ts';
+import { type Clock, VirtualClock } from './clock.ts';
 import { decodeStepMs } from './cost-model.ts';
 import { Engine } from './engine.ts';
 import type { Sequence, SequenceSpec } from './sequence.ts';
@@ -131,5 +131,56 @@ describe('Engine prefix caching', () => {
     submit({ id: 'b', promptTokens: 3000, blockHashes: shared, maxTokens: 2 });
     clock.runWhile(() => finished.length < 2);
     expect(finished[1]!.cachedTokens).toBe(0);
+  });
+});
+
+/** A clock whose one timer fires only when told, at whatever time the test says: a late (lagging) timer. */
+class LateClock implements Clock {
+  nowMs = 0;
+  pending: { atMs: number; fn: () => void } | undefined;
+  now(): number {
+    return this.nowMs;
+  }
+  setTimer(atMs: number, fn: () => void): () => void {
+    this.pending = { atMs, fn };
+    return () => {
+      this.pending = undefined;
+    };
+  }
+  /** Fires the pending timer at `nowMs` (later than it was due). */
+  fireAt(nowMs: number): void {
+    const timer = this.pending!;
+    this.pending = undefined;
+    this.nowMs = nowMs;
+    timer.fn();
+  }
+}
+
+describe('Engine under a lagging clock', () => {
+  it('never times a token before its request arrived when the engine catches up after a late timer', () => {
+    const config = resolveEngineConfig('mistral-7b-h100', { frontendOverheadMs: 0 });
+    const clock = new LateClock();
+    const engine = new Engine(config, clock);
+    const listener = { onToken: () => false, onFinish: () => {} };
+    const spec = (id: string) => ({
+      id,
+      promptTokens: 64,
+      blockHashes: uniqueHashes(id, 64, config.blockSize),
+      maxTokens: 3,
+      reasonAtMax: 'length' as const,
+    });
+    engine.submit(spec('early'), listener);
+    const firstStepEnd = clock.pending!.atMs;
+    // The event loop was busy: 200 ms pass before the step's timer fires, and a request arrives meanwhile.
+    clock.nowMs = firstStepEnd + 150;
+    const late = engine.submit(spec('late'), listener);
+    clock.fireAt(firstStepEnd + 200);
+    while (late.state !== 'finished' && clock.pending)
+      clock.fireAt(Math.max(clock.nowMs, clock.pending.atMs));
+    const t = late.times;
+    expect(late.state).toBe('finished');
+    expect(t.scheduledMs).toBeGreaterThanOrEqual(t.queuedMs);
+    expect(t.firstTokenMs).toBeGreaterThan(t.arrivalMs);
+    expect(t.finishedMs).toBeGreaterThan(t.firstTokenMs);
   });
 });

@@ -119,14 +119,17 @@ export class Engine {
   #kick(chained = false): void {
     if (this.#stepInFlight || this.#stopped) return;
     if (this.#running.length === 0 && this.#waiting.length === 0) return;
-    const startMs = chained ? this.#lastStepEndMs : Math.max(this.#clock.now(), this.#lastStepEndMs);
     const batch = scheduleStep(this.config, this.kv, this.#queues);
     if (batch.length === 0) return;
+    let startMs = chained ? this.#lastStepEndMs : Math.max(this.#clock.now(), this.#lastStepEndMs);
     let prefillTokens = 0;
     let tokens = 0;
-    for (const { numNew } of batch) {
+    for (const { seq, numNew } of batch) {
       tokens += numNew;
       if (numNew > 1) prefillTokens += numNew;
+      // Catching up never reaches back before a sequence joined the queue: a step that admits it starts
+      // after it arrived, so its queue time, TTFT and e2e latency are never negative.
+      if (Number.isNaN(seq.times.scheduledMs) && seq.times.queuedMs > startMs) startMs = seq.times.queuedMs;
     }
     const extra = this.#hooks.extraStepMs?.() ?? 0;
     const durationMs = stepCostMs(this.config, { numSeqs: batch.length, prefillTokens }) + extra;
