@@ -232,7 +232,7 @@ async function main(): Promise<void> {
     'CPU per request: the proxy processes own CPU time during the rate run over its requests (for direct: the upstream).',
   );
   console.log(
-    'node-floor: node:http in, undici out, nothing else (no validation, auth, limits, routing, metrics, tracing): the floor of any Node proxy here.',
+    'node-floor: node:http in, undici dispatch out, nothing else (no validation, auth, limits, routing, metrics, tracing): the floor of any Node proxy here.',
   );
   const upstream = await startUpstream();
   const targets: [string, Target][] = [

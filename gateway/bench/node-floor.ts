@@ -1,6 +1,6 @@
 /**
- * The floor under any Node proxy on this machine, for `bench:gateway`: node:http in, undici out, and nothing
- * else — no validation, auth, limits, routing, metrics or tracing. What it costs per request is what Node's
+ * The floor under any Node proxy on this machine, for `bench:gateway`: node:http in, undici `dispatch` out,
+ * and nothing else — no validation, auth, limits, routing, metrics or tracing. What it costs per request is what Node's
  * HTTP server and client cost; the gateway's own work is the difference between its row and this one.
  * Bench-only: never a way to serve. Prints `{"port": N}` when listening.
  */
@@ -17,25 +17,32 @@ const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
-    agent
-      .request({
+    // undici's dispatch with a handler of its own, as the gateway's upstream client does (no Readable body).
+    agent.dispatch(
+      {
         origin,
         path: req.url ?? '/',
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: Buffer.concat(chunks),
-      })
-      .then(
-        (upstream) => {
-          res.writeHead(upstream.statusCode, { 'content-type': String(upstream.headers['content-type']) });
-          upstream.body.on('data', (c: Buffer) => res.write(c));
-          upstream.body.on('end', () => res.end());
+      },
+      {
+        onRequestStart() {},
+        onResponseStart(_controller, statusCode, headers) {
+          res.writeHead(statusCode, { 'content-type': String(headers['content-type']) });
         },
-        () => {
-          res.writeHead(502);
+        onResponseData(_controller, chunk) {
+          res.write(chunk);
+        },
+        onResponseEnd() {
           res.end();
         },
-      );
+        onResponseError() {
+          if (!res.headersSent) res.writeHead(502);
+          res.end();
+        },
+      },
+    );
   });
 });
 server.keepAliveTimeout = 65_000;
