@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../core/processes.ts';
 import { KUBERNETES_VERSION } from '../versions.ts';
@@ -123,6 +124,24 @@ describe('startCluster with kwok', () => {
         timeoutMs: 30_000,
       });
     }
+  });
+
+  it('turns a Ready pod unready when its process exits', async () => {
+    await cluster.client.apply(deployment('crashy', 1));
+    const list = () =>
+      cluster.client.get<PodList>('/api/v1/namespaces/default/pods?labelSelector=app%3Dcrashy');
+    const ready = (pod: PodList['items'][number] | undefined) =>
+      pod?.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+    const pod = await waitUntil(async () => (await list()).items.find(ready), {
+      what: 'crashy pod Ready',
+      timeoutMs: 30_000,
+    });
+    execFileSync('pkill', ['-KILL', '-f', `echo-server.ts --host ${pod.status.podIP} `]);
+    await waitUntil(async () => !ready((await list()).items[0]), {
+      what: 'crashy pod unready after its process died',
+      timeoutMs: 10_000,
+    });
+    await cluster.client.delete('/apis/apps/v1/namespaces/default/deployments/crashy');
   });
 
   it('runs the vLLM simulator on each pod marked run=sim, serving the model named in the container args', async () => {

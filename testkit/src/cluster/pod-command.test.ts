@@ -44,7 +44,7 @@ describe('podProcess', () => {
       env: { A: '1', POD_NAME: 'p1', POD_NAMESPACE: 'ns', POD_IP: '127.1.0.7', PORT: '8000' },
       host: '127.1.0.7',
       port: 8000,
-      readiness: { kind: 'tcp', host: '127.1.0.7', port: 8000 },
+      readiness: { kind: 'tcp', host: '127.1.0.7', port: 8000, failureThreshold: 3 },
     });
   });
 
@@ -58,24 +58,26 @@ describe('podProcess', () => {
       };
       return p;
     };
-    expect(
-      podProcess(withProbe({ httpGet: { path: '/health', port: 'http' } }), kinds, '/r')?.readiness,
-    ).toEqual({
+    const health = { httpGet: { path: '/health', port: 'http' }, failureThreshold: 5 };
+    expect(podProcess(withProbe(health), kinds, '/r')?.readiness).toEqual({
       kind: 'http',
       host: '127.1.0.7',
       port: 8000,
       path: '/health',
+      failureThreshold: 5,
     });
     expect(podProcess(withProbe({ httpGet: { port: 9000 } }), kinds, '/r')?.readiness).toEqual({
       kind: 'http',
       host: '127.1.0.7',
       port: 9000,
       path: '/',
+      failureThreshold: 3,
     });
     expect(podProcess(withProbe({ tcpSocket: { port: 'http' } }), kinds, '/r')?.readiness).toEqual({
       kind: 'tcp',
       host: '127.1.0.7',
       port: 8000,
+      failureThreshold: 3,
     });
   });
 

@@ -31,6 +31,7 @@ export interface RunnablePod {
       readinessProbe?: {
         httpGet?: { path?: string; port: number | string };
         tcpSocket?: { port: number | string };
+        failureThreshold?: number;
       };
     }[];
   };
@@ -42,10 +43,14 @@ export interface RunnablePod {
   };
 }
 
-/** How the runner probes a pod's process before it marks the pod Ready, as a kubelet would. */
-export type ReadinessCheck =
-  | { kind: 'http'; host: string; port: number; path: string }
-  | { kind: 'tcp'; host: string; port: number };
+/**
+ * How the runner probes a pod's process before it marks the pod Ready, as a kubelet would; a Ready pod
+ * turns unready after `failureThreshold` failed probes in a row (the probe's own, default 3 as in Kubernetes).
+ */
+export type ReadinessCheck = { host: string; port: number; failureThreshold: number } & (
+  | { kind: 'http'; path: string }
+  | { kind: 'tcp' }
+);
 
 /** A process to start for a pod. */
 export interface PodProcess {
@@ -83,15 +88,18 @@ function probePort(container: Container | undefined, port: number | string, fall
 
 function readinessCheck(container: Container | undefined, host: string, port: number): ReadinessCheck {
   const probe = container?.readinessProbe;
+  const failureThreshold = probe?.failureThreshold ?? 3;
   if (probe?.httpGet)
     return {
       kind: 'http',
       host,
       port: probePort(container, probe.httpGet.port, port),
       path: probe.httpGet.path ?? '/',
+      failureThreshold,
     };
-  if (probe?.tcpSocket) return { kind: 'tcp', host, port: probePort(container, probe.tcpSocket.port, port) };
-  return { kind: 'tcp', host, port };
+  if (probe?.tcpSocket)
+    return { kind: 'tcp', host, port: probePort(container, probe.tcpSocket.port, port), failureThreshold };
+  return { kind: 'tcp', host, port, failureThreshold };
 }
 
 /**

@@ -24,7 +24,14 @@ import {
 const [kubeconfig, kindsFile, logDir] = process.argv.slice(2) as [string, string, string];
 const kinds = JSON.parse(readFileSync(kindsFile, 'utf8')) as Record<string, PodKind>;
 const client = kubeClientFromKubeconfig(kubeconfig);
-const running = new Map<string, { child: ChildProcess; spec: PodProcess; exited: boolean }>();
+interface Running {
+  child: ChildProcess;
+  spec: PodProcess;
+  exited: boolean;
+  /** Failed readiness probes in a row. */
+  failures: number;
+}
+const running = new Map<string, Running>();
 const POLL_MS = 300;
 const PROBE_TIMEOUT_MS = 1000;
 
@@ -39,7 +46,7 @@ function start(key: string, name: string, spec: PodProcess): void {
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
-  const entry = { child, spec, exited: false };
+  const entry: Running = { child, spec, exited: false, failures: 0 };
   child.on('exit', (code, signal) => {
     entry.exited = true;
     log(`pod ${name}: process exited (code ${code}, signal ${signal})`);
@@ -117,9 +124,15 @@ async function poll(): Promise<void> {
     if (!running.has(key)) start(key, name, spec);
     const entry = running.get(key)!;
     readiness.push(
-      (entry.exited ? Promise.resolve(false) : probe(spec.readiness)).then((ready) =>
-        ready === isPodReady(pod) ? undefined : setReady(pod, ready),
-      ),
+      (entry.exited ? Promise.resolve(false) : probe(spec.readiness)).then((passed) => {
+        entry.failures = passed ? 0 : entry.failures + 1;
+        const ready = isPodReady(pod);
+        // Ready at the first pass; unready after failureThreshold failures in a row, or at once if it exited.
+        if (passed && !ready) return setReady(pod, true);
+        if (!passed && ready && (entry.exited || entry.failures >= spec.readiness.failureThreshold))
+          return setReady(pod, false);
+        return undefined;
+      }),
     );
   }
   for (const key of running.keys()) if (!wanted.has(key)) stop(key);
