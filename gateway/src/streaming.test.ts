@@ -49,7 +49,7 @@ describe('streaming', () => {
 
   it('sends the response headers at once when the first token is slow', async () => {
     engine.behavior.tokens = 2;
-    engine.behavior.chunkDelayMs = 400;
+    engine.behavior.chunkDelayMs = 1000;
     const started = performance.now();
     const response = await fetch(`${gateway.baseURL}/completions`, {
       method: 'POST',
@@ -63,8 +63,9 @@ describe('streaming', () => {
     await reader.read();
     const firstEventAfter = performance.now() - started;
     await reader.cancel();
-    expect(firstEventAfter).toBeGreaterThanOrEqual(390);
-    expect(headersAfter).toBeLessThan(firstEventAfter - 200);
+    expect(firstEventAfter).toBeGreaterThanOrEqual(990);
+    // Generous for a loaded machine: without the flush, headers come with the first event, 1 s in.
+    expect(headersAfter).toBeLessThan(firstEventAfter - 500);
   });
 
   it('asks the engine for usage, counts the tokens, and hides the usage chunk from a client that did not ask', async () => {
