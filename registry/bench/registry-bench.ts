@@ -2,7 +2,8 @@
 // against versitygw + DynamoDB Local on loopback, against a plain SDK upload and download of the same
 // bytes without any hashing. Each round runs both sides of a phase back to back (alternating which goes
 // first); prints every round, then best and median per side, the extra time (goal ≤ 15 %) of best vs best,
-// of median vs median and the spread of the per-round pairs, and peak RSS per phase (flat memory).
+// of median vs median, order-balanced (order-balance.ts) and the spread of the per-round pairs, and peak RSS
+// per phase (flat memory).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { startLocalRegistryServers } from '../src/testing/local-servers.ts';
 import { writeModelDir } from '../src/testing/model-dir.ts';
 import { contextFor } from '../src/testing/registry-servers.ts';
 import type { PhaseJob } from './bench-phase.ts';
+import { orderBalancedRatio } from './order-balance.ts';
 
 const execFileAsync = promisify(execFile);
 const defaults = registryConfigSchema.parse({});
@@ -163,18 +165,22 @@ const fetchShape =
     : `ranged GETs of ${formatBytes(defaults.fetchChunkSizeBytes)} × ${defaults.fetchConcurrency} per file`;
 const rate = (seconds: number) => `${formatBytes(totalBytes / seconds)}/s`;
 const goalMet: boolean[] = [];
+const balancedGoalMet: boolean[] = [];
 const rows = (['upload', 'download'] as const).map((phase) => {
   const r = results[phase];
   const plain = { best: Math.min(...seconds(r.plain)), median: median(seconds(r.plain)) };
   const registry = { best: Math.min(...seconds(r.registry)), median: median(seconds(r.registry)) };
   const pairs = r.registry.map((x, i) => x.seconds / r.plain[i]!.seconds);
+  const balanced = orderBalancedRatio(pairs);
   goalMet.push(registry.best / plain.best <= 1.15, registry.median / plain.median <= 1.15);
+  balancedGoalMet.push(balanced <= 1.15);
   const cpu = (xs: Measurement[]) => median(xs.map((x) => x.cpuSeconds)).toFixed(2);
   return [
     phase === 'upload' ? 'upload (publish)' : 'download (fetch)',
     `${plain.best.toFixed(2)} / ${plain.median.toFixed(2)} s (${rate(plain.best)})`,
     `${registry.best.toFixed(2)} / ${registry.median.toFixed(2)} s (${rate(registry.best)})`,
     `${percent(registry.best / plain.best)} / ${percent(registry.median / plain.median)}`,
+    percent(balanced),
     `${percent(Math.min(...pairs))} … ${percent(Math.max(...pairs))}`,
     `${cpu(r.plain)} s / ${cpu(r.registry)} s`,
     formatBytes(peak(r.plain)),
@@ -191,6 +197,7 @@ process.stdout.write(
         'PLAIN SDK (no hashing) BEST / MEDIAN',
         'REGISTRY (SHA-256) BEST / MEDIAN',
         'EXTRA TIME BEST / MEDIAN',
+        'ORDER-BALANCED',
         'PER ROUND',
         'CLIENT CPU PLAIN / REGISTRY (MEDIAN)',
         'PEAK RSS PLAIN',
@@ -202,5 +209,6 @@ process.stdout.write(
       .map((l) => l.toFixed(1))
       .join(' ')} on ${cpus().length} cores\n` +
     'goal: extra time ≤ 15 %; peak RSS independent of model size (streaming, no whole-file buffers)\n' +
-    `extra time within the goal for best and median of both phases: ${goalMet.every(Boolean) ? 'yes' : 'no'}\n`,
+    `extra time within the goal for best and median of both phases: ${goalMet.every(Boolean) ? 'yes' : 'no'}\n` +
+    `order-balanced extra time within the goal for both phases: ${balancedGoalMet.every(Boolean) ? 'yes' : 'no'}\n`,
 );
