@@ -1,7 +1,7 @@
 // npm run bench:registry [-- --size-mib 256 --rounds 1]: publish and fetch of a generated model directory
 // against versitygw + DynamoDB Local on loopback, against a plain SDK upload and download of the same
-// bytes without any hashing. Each round runs both sides of a phase back to back (alternating which goes
-// first); prints every round, then best and median per side, the extra time (goal ≤ 15 %) of best vs best,
+// bytes without any hashing. Each round runs one side (upload, download, delete), then the other,
+// alternating which goes first; prints every round, then best and median per side, the extra time (goal ≤ 15 %) of best vs best,
 // of median vs median, order-balanced (order-balance.ts) and the spread of the per-round pairs, and peak RSS
 // per phase (flat memory).
 import { execFile } from 'node:child_process';
@@ -114,26 +114,27 @@ try {
     process.stderr.write(`round ${round}/${rounds}\n`);
     const plainPrefix = `plain/${round}/`;
     const version = `r${round}`;
-    // Alternate which side goes first, so neither always pays for the other's leftover disk writeback.
+    // Alternate which side goes first. Each side uploads, downloads and deletes its copy before the other
+    // starts, so both uploads begin from the same state (right after the other side's copy was deleted):
+    // with both uploads back to back, the second one ran 1.5–2.5 s slower at 2 GiB whichever side it was.
     const plainFirst = round % 2 === 1;
-    const uploads = [
-      async () => results.upload.plain.push(await runPhase(job('plain-upload', plainPrefix))),
-      async () => results.upload.registry.push(await runPhase(job('publish', version))),
-    ];
-    for (const run of plainFirst ? uploads : uploads.reverse()) await run();
     const plainDir = join(scratch, `plain-${round}`);
     const fetchDir = join(scratch, `fetch-${round}`);
-    const downloads = [
+    const sides = [
       async () => {
+        results.upload.plain.push(await runPhase(job('plain-upload', plainPrefix)));
         results.download.plain.push(await runPhase(job('plain-download', plainPrefix, plainDir)));
         await rm(plainDir, { recursive: true, force: true });
+        await deletePrefix(ctx.clients.s3, ctx.bucket, plainPrefix);
       },
       async () => {
+        results.upload.registry.push(await runPhase(job('publish', version)));
         results.download.registry.push(await runPhase(job('fetch', version, fetchDir)));
         await rm(fetchDir, { recursive: true, force: true });
+        await deletePrefix(ctx.clients.s3, ctx.bucket, `models/bench/${version}/`);
       },
     ];
-    for (const run of plainFirst ? downloads : downloads.reverse()) await run();
+    for (const run of plainFirst ? sides : sides.reverse()) await run();
     for (const phase of ['upload', 'download'] as const) {
       const plain = results[phase].plain.at(-1)!;
       const registry = results[phase].registry.at(-1)!;
@@ -143,8 +144,6 @@ try {
           `${registry.cpuSeconds.toFixed(2)} s, peak RSS ${formatBytes(plain.maxRssBytes)} / ${formatBytes(registry.maxRssBytes)}\n`,
       );
     }
-    await deletePrefix(ctx.clients.s3, ctx.bucket, plainPrefix);
-    await deletePrefix(ctx.clients.s3, ctx.bucket, `models/bench/${version}/`);
   }
 } finally {
   ctx.clients.destroy();
