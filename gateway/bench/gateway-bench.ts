@@ -24,7 +24,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { nginxProxyConfig, runWrk, type WrkResult, wrkScript } from '@switchyard/testkit';
+import { median, nginxProxyConfig, runWrk, type WrkResult, wrkScript } from '@switchyard/testkit';
 import { cpuMs } from './cpu.ts';
 import { asChild, type Child, spawnReady, waitForHttp } from './processes.ts';
 import { runConcurrentStreams } from './streams.ts';
@@ -142,13 +142,6 @@ interface Row {
   p99At64: number;
   errors: number;
   cpuPerRequestUs: number;
-}
-
-/** The median of a non-empty list (the mean of the middle two for an even count). */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function summarize(path: string, processes: number, samples: Sample[]): Row {

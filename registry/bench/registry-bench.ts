@@ -1,14 +1,15 @@
 // npm run bench:registry [-- --size-mib 256 --rounds 1]: publish and fetch of a generated model directory
 // against versitygw + DynamoDB Local on loopback, against a plain SDK upload and download of the same
 // bytes without any hashing. Each round runs one side (upload, download, delete), then the other,
-// alternating which goes first; prints every round, then best and median per side, the extra time (goal ≤ 15 %) of best vs best,
-// of median vs median, order-balanced (order-balance.ts) and the spread of the per-round pairs, and peak RSS
-// per phase (flat memory).
+// alternating which goes first; prints every round, then best and median per side, the extra time
+// (goal ≤ 15 %) of best vs best, of median vs median, order-balanced (order-balance.ts) and the spread of
+// the per-round pairs, and peak RSS per phase (flat memory).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { median } from '@switchyard/testkit';
 import { formatBytes, formatTable } from '../src/cli/output.ts';
 import { registryConfigSchema } from '../src/config.ts';
 import { initRegistry } from '../src/init.ts';
@@ -151,11 +152,6 @@ try {
   await rm(scratch, { recursive: true, force: true });
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 const seconds = (xs: Measurement[]) => xs.map((x) => x.seconds);
 const peak = (xs: Measurement[]) => Math.max(...xs.map((x) => x.maxRssBytes));
 const fetchShape =

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { median } from './median.ts';
 import { nginxProxyConfig } from './nginx.ts';
 import { wrkScript } from './wrk.ts';
 
@@ -28,4 +29,11 @@ describe('proxy benchmark helpers', () => {
       execFileSync(NGINX, ['-t', '-q', '-p', dir, '-c', conf], { stdio: 'pipe' });
     },
   );
+
+  it('take the median of odd and even counts without reordering the input', () => {
+    const rounds = [9, 1, 5, 3];
+    expect(median([9, 1, 5])).toBe(5);
+    expect(median(rounds)).toBe(4);
+    expect(rounds).toEqual([9, 1, 5, 3]);
+  });
 });
