@@ -86,11 +86,20 @@ describe('startCluster with KEDA', () => {
     );
     metricValue = 3;
     await waitUntil(async () => (await replicas()) === 3, { what: 'scale up to 3', timeoutMs: 90_000 });
-    const hpa = await cluster.client.get<{ status?: { currentMetrics?: { type: string }[] } }>(
-      '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/keda-hpa-worker',
-    );
     // The HPA controller read the value through the aggregated external-metrics API served by KEDA's adapter.
-    expect(hpa.status?.currentMetrics?.[0]?.type).toBe('External');
+    // It writes the scale first and its own status after, so the status is awaited, not read once.
+    let metricType: string | undefined;
+    await waitUntil(
+      async () => {
+        const hpa = await cluster.client.get<{ status?: { currentMetrics?: { type: string }[] } }>(
+          '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/keda-hpa-worker',
+        );
+        metricType = hpa.status?.currentMetrics?.[0]?.type;
+        return metricType !== undefined;
+      },
+      { what: 'the HPA status lists its current metric', timeoutMs: 30_000 },
+    );
+    expect(metricType).toBe('External');
     metricValue = 0;
     await waitUntil(async () => (await replicas()) === 1, {
       what: 'scale back down to 1',
