@@ -1,5 +1,5 @@
 /** Every error the data path can produce reaches the client as an OpenAI error body with the right status. */
-import { createServer } from 'node:net';
+import { freePort } from '@switchyard/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeEngine, startFakeEngine } from './testing/fake-engine.ts';
 import { startTestGateway, type TestGateway } from './testing/harness.ts';
@@ -8,16 +8,9 @@ let engine: FakeEngine;
 let gateway: TestGateway;
 let deadPort: number;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 beforeAll(async () => {
   engine = await startFakeEngine('test-model');
+  // Nothing listens here, and testkit keeps it reserved (no other test process or listen(0) takes it).
   deadPort = await freePort();
   gateway = await startTestGateway({
     server: { maxBodyBytes: 2048 },
