@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type RunningSimulator, startSimulator } from '@switchyard/sim';
-import { freePorts, type JaegerServer, startJaeger } from '@switchyard/testkit';
+import { freePorts, type JaegerServer, startJaeger, waitUntil } from '@switchyard/testkit';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeCommand } from '../cli/analyze-command.ts';
@@ -17,6 +17,7 @@ import { runLoad } from '../run/run-load.ts';
 import { resolveScenario } from '../run/scenarios.ts';
 import { analyzeTraces, type TraceAnalysis } from './analyze-traces.ts';
 import { fetchTraces, type JaegerTrace } from './jaeger.ts';
+import { gatewayRoot } from './phases.ts';
 
 const MODEL = 'mistral-7b-instruct';
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -51,34 +52,46 @@ async function startGatewayProcess(otlp: string, endpoints: string[]): Promise<s
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 5000).unref();
     });
-  for (let i = 0; i < 100; i++) {
-    if (
-      await fetch(`http://127.0.0.1:${adminPort}/readyz`).then(
+  // A Node cold start on a loaded 2-core machine can take well over 10 s; and a gateway that never became
+  // ready must fail here, not send the load run into connection errors.
+  await waitUntil(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`the gateway exited with code ${child.exitCode}`);
+      return fetch(`http://127.0.0.1:${adminPort}/readyz`).then(
         (r) => r.ok,
         () => false,
-      )
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+      );
+    },
+    { what: 'gateway /readyz', timeoutMs: 60_000, intervalMs: 100 },
+  );
   return `http://127.0.0.1:${port}/v1`;
 }
 
-/** Polls Jaeger until every request's trace holds the engine span too (spans arrive in batches). */
+/**
+ * Polls Jaeger until every request's trace holds both the gateway's root span and the engine span: the two
+ * processes export in batches of their own (the gateway's root span ends, so is exported, last of its spans).
+ */
 async function readTraces(expected: number): Promise<JaegerTrace[]> {
   let last: JaegerTrace[] = [];
-  for (let i = 0; i < 60; i++) {
-    last = await fetchTraces({
-      queryUrl: jaeger.queryUrl,
-      service: 'llm-gateway',
-      sinceMs: 600_000,
-      limit: 500,
-    });
-    const complete = last.filter((t) => t.spans.some((s) => s.operationName === 'llm_request'));
-    if (complete.length >= expected) return last;
-    await new Promise((r) => setTimeout(r, 250));
+  try {
+    return await waitUntil(
+      async () => {
+        last = await fetchTraces({
+          queryUrl: jaeger.queryUrl,
+          service: 'llm-gateway',
+          sinceMs: 600_000,
+          limit: 500,
+        });
+        const complete = last.filter(
+          (t) => gatewayRoot(t) && t.spans.some((s) => s.operationName === 'llm_request'),
+        );
+        return complete.length >= expected ? last : undefined;
+      },
+      { what: `${expected} complete traces in Jaeger`, timeoutMs: 60_000, intervalMs: 250 },
+    );
+  } catch {
+    return last; // the assertions below then say what is missing
   }
-  return last;
 }
 
 beforeAll(async () => {
@@ -106,13 +119,13 @@ beforeAll(async () => {
   });
   completed = run.collector.ok;
   traces = await readTraces(completed);
-}, 90_000);
+}, 240_000);
 
 afterAll(async () => {
   await stopGateway?.();
   await Promise.all(sims.map((s) => s.close()));
   await jaeger?.stop();
-});
+}, 60_000); // the gateway's drain and Jaeger's stop may each take their 5 s grace
 
 describe('trace analysis on a real run', () => {
   let analysis: TraceAnalysis;
