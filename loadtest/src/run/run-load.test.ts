@@ -39,11 +39,13 @@ describe('runLoad', () => {
       scenario: resolveScenario('stress', { durationSeconds: 60, users: 8, spawnRate: 50 }),
       signal: abort.signal,
     });
-    expect(performance.now() - began).toBeLessThan(3_000);
+    // "At once" against the scenario's 60 s: generous for a loaded machine (this process runs the simulator
+    // and the load), and still far from what a run that ignored the abort would take.
+    expect(performance.now() - began).toBeLessThan(10_000);
     expect(run.interrupted).toBe(true);
     expect(run.collector.cancelled).toBeGreaterThan(0);
     expect(run.collector.errors).toBe(0);
-  });
+  }, 30_000);
 
   it('counts refused connections as errors with a network status, pausing between them', async () => {
     const run = await runLoad({
