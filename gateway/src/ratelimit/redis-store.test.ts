@@ -108,7 +108,9 @@ describe('Redis outage', () => {
       await server.stop();
       const started = performance.now();
       const during = await Promise.all(Array.from({ length: 20 }, () => limiter.reserve(who, 0)));
-      expect(performance.now() - started).toBeLessThan(1000);
+      // 30x the 100 ms command timeout, for a loaded machine; a store that waited for Redis to come back
+      // (reconnecting every 100-1000 ms, forever) would not answer at all.
+      expect(performance.now() - started).toBeLessThan(3000);
       expect(during.every((d) => d.allowed === allowed && d.reason === 'store_unavailable')).toBe(true);
       expect(failures).toBe(20);
       expect(logs).toHaveLength(1);
