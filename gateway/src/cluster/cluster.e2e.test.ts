@@ -123,10 +123,14 @@ describe('a gateway of two worker processes', () => {
     const text = await metrics();
     expect(sample(text, 'llm_gateway_workers')).toBe(2);
     expect(sample(text, 'llm_requests_total') - before).toBe(12);
-    const servedBy = new Set(gateway.logLines.filter((l) => l.msg === 'request').map((l) => l.worker));
-    servedBy.delete(undefined);
-    expect(servedBy.size).toBe(2);
-  });
+    // The access-log lines come over the workers' stdout pipe, not the HTTP connection: await them.
+    const servedBy = () => {
+      const workers = new Set(gateway.logLines.filter((l) => l.msg === 'request').map((l) => l.worker));
+      workers.delete(undefined);
+      return workers.size;
+    };
+    await expect.poll(servedBy, { timeout: 10_000 }).toBe(2);
+  }, 30_000); // real processes on a loaded machine: vitest's 5 s default is too short
 
   it('replaces a worker that dies and keeps serving', async () => {
     const workers = childrenOf(child.pid!);
@@ -173,7 +177,7 @@ describe('a gateway of two worker processes', () => {
     } finally {
       scaler.close();
     }
-  });
+  }, 60_000); // two `until`s of up to 30 s each, not vitest's 5 s default
 
   it('drains both workers on SIGTERM: a stream in flight finishes, then the process exits 0', async () => {
     engine.behavior.tokens = 20;
