@@ -49,7 +49,10 @@ describe('prefix caching through the API', () => {
     expect(cold.usage.prompt_tokens).toBeGreaterThan(10_000);
     expect(cold.usage.prompt_tokens_details?.cached_tokens).toBe(0);
     expect(warm.usage.prompt_tokens_details?.cached_tokens).toBeGreaterThan(cold.usage.prompt_tokens - 32);
-    expect(warm.ttftMs).toBeLessThan(cold.ttftMs / 3);
+    // Compared by the prefill time saved, not by a ratio: both requests also pay the same real CPU time
+    // (tokenizing 12k tokens, JSON), ~20 ms idle but several times that on a loaded machine, which would
+    // squeeze a ratio; the ~350 ms of simulated prefill only grows when timers run late.
+    expect(cold.ttftMs - warm.ttftMs).toBeGreaterThan(200);
     const metrics = await (await fetch(`${sim.url}/metrics`)).text();
     const hits = Number(/vllm:prefix_cache_hits_total\{[^}]*\} (\d+)/.exec(metrics)?.[1]);
     expect(hits).toBe(warm.usage.prompt_tokens_details?.cached_tokens);
