@@ -3,7 +3,7 @@
  * disconnects, limits shared through Redis by two gateway processes, and Redis outages in both policies.
  */
 import type { RedisServer } from '@switchyard/testkit';
-import { freePorts, startRedis } from '@switchyard/testkit';
+import { freePorts, startRedis, waitUntil } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayConfigInput } from '../config.ts';
 import { type FakeEngine, startFakeEngine } from '../testing/fake-engine.ts';
@@ -113,7 +113,15 @@ describe('rate limits at the gateway', () => {
           const aborted = engine.nextAbort();
           controller.abort();
           await aborted;
-          await new Promise((r) => setTimeout(r, 50));
+          // The refund settles after the abort; wait for it without spending the bucket (a zero-token
+          // reservation only reads it). Refill alone adds ~170 tokens in 10 s, far from the ~820 refunded.
+          await waitUntil(
+            async () => {
+              const peek = await gateway.control.limiter.reserve({ model: MODEL }, 0);
+              return Number(peek.headers['x-ratelimit-remaining-tokens']) > 900;
+            },
+            { what: 'the aborted stream refunds its reserved tokens', timeoutMs: 10_000, intervalMs: 10 },
+          );
           const after = await post(gateway, chat({ max_tokens: 1 }));
           // Only the prompt estimate and the few streamed tokens stay charged; ~900 came back.
           expect(Number(after.headers.get('x-ratelimit-remaining-tokens'))).toBeGreaterThan(900);
@@ -123,7 +131,7 @@ describe('rate limits at the gateway', () => {
         }
       },
     );
-  });
+  }, 20_000);
 
   it.each([
     { policy: 'open' as const, status: 200 },
@@ -142,7 +150,8 @@ describe('rate limits at the gateway', () => {
           },
         },
         async (gateway) => {
-          await new Promise((r) => setTimeout(r, 100)); // let the client connect
+          // The gateway waits for Redis at start only up to connectTimeoutMs; make sure it is connected.
+          expect(await gateway.control.limiter.ready(10_000)).toBe(true);
           expect((await post(gateway, chat())).status).toBe(200);
           await outage.stop();
           const started = performance.now();
