@@ -3,7 +3,7 @@
  * go to another endpoint on connect errors and 503s but never once a byte reached the client; a failing
  * endpoint is ejected and comes back through a half-open probe.
  */
-import { createServer } from 'node:net';
+import { freePort, waitUntil } from '@switchyard/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayConfigInput } from '../config.ts';
 import { type FakeEngine, startFakeEngine } from '../testing/fake-engine.ts';
@@ -16,10 +16,8 @@ let deadUrl: string;
 
 beforeAll(async () => {
   [bad, good] = await Promise.all([startFakeEngine(MODEL), startFakeEngine(MODEL)]);
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  deadUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  await new Promise((r) => server.close(r));
+  // Nothing listens here, and testkit keeps it reserved (no other test process or listen(0) takes it).
+  deadUrl = `http://127.0.0.1:${await freePort()}`;
 });
 afterAll(async () => {
   await Promise.all([bad?.close(), good?.close()]);
@@ -33,6 +31,8 @@ afterEach(() => {
 
 /** Inference requests an engine received (the gateway also scrapes its `/metrics`). */
 const inference = (e: FakeEngine) => e.received.filter((r) => r.path.startsWith('/v1/')).length;
+
+const EJECTION_MS = 3000;
 
 const roundRobin = { profiles: [{ name: 'default', picker: 'round-robin' as const }] };
 
@@ -142,26 +142,34 @@ describe('routing at the gateway', () => {
     bad.behavior.failStatus = 503;
     await withGateway(
       {
-        routing: { ...roundRobin, outlier: { consecutiveFailures: 2, baseEjectionMs: 300 } },
+        // Long enough that the ejected-phase checks below finish well inside it on a loaded machine.
+        routing: { ...roundRobin, outlier: { consecutiveFailures: 2, baseEjectionMs: EJECTION_MS } },
         endpoints: [
           { id: 'bad', url: bad.url, model: MODEL },
           { id: 'good', url: good.url, model: MODEL },
         ],
       },
       async (gateway) => {
+        const beforeEjection = Date.now();
         for (let i = 0; i < 4; i++) expect((await post(gateway)).status).toBe(200);
         expect(gateway.control.outliers.state('bad')).toBe('ejected');
         const triedWhileHealthy = inference(bad);
         for (let i = 0; i < 4; i++) await (await post(gateway)).text();
         expect(inference(bad)).toBe(triedWhileHealthy); // ejected: no traffic at all
+        expect(gateway.control.outliers.state('bad')).toBe('ejected');
 
         bad.behavior.failStatus = undefined;
-        await new Promise((r) => setTimeout(r, 320));
-        expect(gateway.control.outliers.state('bad')).toBe('half-open');
+        // The detector reads half-open off the clock; it must come once the ejection time is up, not before.
+        await waitUntil(async () => gateway.control.outliers.state('bad') === 'half-open', {
+          what: 'the ejected endpoint turns half-open',
+          timeoutMs: EJECTION_MS + 10_000,
+          intervalMs: 20,
+        });
+        expect(Date.now() - beforeEjection).toBeGreaterThanOrEqual(EJECTION_MS);
         for (let i = 0; i < 2; i++) await (await post(gateway)).text();
         expect(gateway.control.outliers.state('bad')).toBe('healthy');
         expect(gateway.logLines.some((l) => l.includes('endpoint recovered'))).toBe(true);
       },
     );
-  });
+  }, 30_000);
 });
