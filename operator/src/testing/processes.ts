@@ -6,9 +6,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@switchyard/testkit';
 
 /** The q-quantile (0..1) of `values` (nearest rank). */
 export function percentile(values: readonly number[], q: number): number {
@@ -16,14 +17,11 @@ export function percentile(values: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 }
 
-/** A free loopback port. */
-export async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
+/**
+ * A free loopback port for a child process to bind later: testkit's, which keeps it reserved across test
+ * processes and out of the kernel's ephemeral range (a port released by listen(0) could be taken meanwhile).
+ */
+export { freePort };
 
 /** A stub engine answering chat completions with its own name as the completion id. */
 export async function startStubPod(name: string): Promise<{ port: number; close(): Promise<void> }> {
