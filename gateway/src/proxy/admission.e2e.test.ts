@@ -58,13 +58,16 @@ async function queued(gateway: TestGateway, n: number, model = MODEL): Promise<v
 }
 
 describe('admission queue at the gateway', () => {
-  /** Occupies the model's only slot for a while so the requests sent next all queue up behind it. */
+  /**
+   * Occupies the model's only slot for 2 s so the requests sent next all queue up behind it (if it freed
+   * before they were all queued, `queued()` would never see them all and the test fails rather than passes).
+   */
   async function occupy(
     gateway: TestGateway,
     tenant: keyof typeof KEYS,
     order: string[],
   ): Promise<{ done: Promise<void> }> {
-    engine.behavior.headerDelayMs = 600;
+    engine.behavior.headerDelayMs = 2000;
     const before = engine.received.length;
     const done = post(gateway, KEYS[tenant]).then(async (r) => {
       await r.text();
@@ -100,7 +103,7 @@ describe('admission queue at the gateway', () => {
     } finally {
       engine.behavior.headerDelayMs = 0;
     }
-  });
+  }, 20_000);
 
   it('serves a higher priority class first', async () => {
     try {
@@ -123,7 +126,7 @@ describe('admission queue at the gateway', () => {
     } finally {
       engine.behavior.headerDelayMs = 0;
     }
-  });
+  }, 20_000);
 
   it('answers 503 queue_timeout with retry-after when the queue deadline passes', async () => {
     // The busy request holds the only slot for 3 s; the late one must be turned away at its 100 ms queue
