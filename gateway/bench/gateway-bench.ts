@@ -20,11 +20,10 @@
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { median, nginxProxyConfig, runWrk, type WrkResult, wrkScript } from '@switchyard/testkit';
+import { freePort, median, nginxProxyConfig, runWrk, type WrkResult, wrkScript } from '@switchyard/testkit';
 import { cpuMs } from './cpu.ts';
 import { asChild, type Child, spawnReady, waitForHttp } from './processes.ts';
 import { runConcurrentStreams } from './streams.ts';
@@ -46,14 +45,6 @@ const streamCount = Number(values.streams);
 const root = resolve(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
 const children: Child[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function startUpstream(extra: string[] = []): Promise<Target> {
   const { child, ready } = await spawnReady<{ port: number }>(process.execPath, [

@@ -1,7 +1,6 @@
 /** Child processes for the peer benchmark: spawn with a log file, wait until an HTTP URL answers, stop for sure. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 /** A started process. */
 export interface Child {
@@ -76,11 +75,5 @@ export function tail(logFile: string): string {
   }
 }
 
-/** A free loopback port. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
+/** A free loopback port, reserved until this process exits (testkit's). */
+export { freePort } from '@switchyard/testkit';
