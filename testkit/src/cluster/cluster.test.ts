@@ -67,7 +67,7 @@ describe('startCluster with kwok', () => {
         );
         return d.status?.readyReplicas === 2;
       },
-      { what: 'deployment ready', timeoutMs: 60_000 },
+      { what: 'deployment ready', timeoutMs: 60_000, diagnose: () => cluster.diagnose() },
     );
     const pods = await cluster.client.get<PodList>(
       '/api/v1/namespaces/default/pods?labelSelector=app%3Decho',
@@ -80,6 +80,20 @@ describe('startCluster with kwok', () => {
       const reply = await answers(`http://${pod.status.podIP}:8080/`);
       expect(reply?.pod).toBe(pod.metadata.name);
     }
+    // What a timed-out wait adds to its error: nodes, Deployments, pods and the runner's log.
+    const state = await cluster.diagnose();
+    for (const node of cluster.nodeNames) expect(state).toContain(`${node} Ready=True`);
+    expect(state).toContain('default/echo want=2 have=2 ready=2');
+    for (const pod of pods.items) {
+      expect(state).toContain(
+        `default/${pod.metadata.name} node=${pod.spec.nodeName} phase=Running ip=${pod.status.podIP} Ready=True`,
+      );
+    }
+    expect(state).toMatch(/kwok log \(last lines, running=true\):\n {4}\S+ (INFO|WARN) /);
+    expect(state).toMatch(/pod-runner log \(last lines, running=true\):\n[\s\S]*: Ready=True/);
+    await expect(
+      waitUntil(async () => false, { what: 'never', timeoutMs: 1, diagnose: () => cluster.diagnose() }),
+    ).rejects.toThrow(/timed out\ncluster state:\n {2}nodes:/);
   });
 
   it('keeps a marked pod unready while its readiness probe fails, and makes an unmarked pod Ready at once', async () => {
@@ -94,16 +108,19 @@ describe('startCluster with kwok', () => {
     const plain = await waitUntil(async () => (await list('plain')).items.find(isReady), {
       what: 'unmarked pod Ready',
       timeoutMs: 30_000,
+      diagnose: () => cluster.diagnose(),
     });
     expect(plain.status.phase).toBe('Running');
     // The process runs and answers on its own port, but nothing answers the probe's port 8089.
     const probed = await waitUntil(async () => (await list('probed')).items.find((p) => p.status.podIP), {
       what: 'probed pod with an IP',
       timeoutMs: 30_000,
+      diagnose: () => cluster.diagnose(),
     });
     await waitUntil(() => answers(`http://${probed.status.podIP}:8080/`), {
       what: 'process of the probed pod',
       timeoutMs: 20_000,
+      diagnose: () => cluster.diagnose(),
     });
     await new Promise((r) => setTimeout(r, 1500));
     const [after] = (await list('probed')).items;
@@ -122,6 +139,7 @@ describe('startCluster with kwok', () => {
       await waitUntil(async () => (await answers(`http://${pod.status.podIP}:8080/`)) === undefined, {
         what: `process of ${pod.metadata.name} stopped`,
         timeoutMs: 30_000,
+        diagnose: () => cluster.diagnose(),
       });
     }
   });
@@ -135,6 +153,7 @@ describe('startCluster with kwok', () => {
     const pod = await waitUntil(async () => (await list()).items.find(ready), {
       what: 'crashy pod Ready',
       timeoutMs: 30_000,
+      diagnose: () => cluster.diagnose(),
     });
     execFileSync('pkill', ['-KILL', '-f', `echo-server.ts --host ${pod.status.podIP} `]);
     await waitUntil(async () => !ready((await list()).items[0]), {
@@ -175,7 +194,7 @@ describe('startCluster with kwok', () => {
         const ready = list.items.filter((p) => p.status.podIP);
         return ready.length === 2 ? ready : undefined;
       },
-      { what: 'simulator pods with IPs', timeoutMs: 60_000 },
+      { what: 'simulator pods with IPs', timeoutMs: 60_000, diagnose: () => cluster.diagnose() },
     );
     for (const pod of pods) {
       const models = await waitUntil(

@@ -5,6 +5,7 @@ import { makeRunDir } from '../core/paths.ts';
 import { waitUntil } from '../core/processes.ts';
 import type { StartedProcess } from '../core/server.ts';
 import { startControlPlane } from './control-plane.ts';
+import { describeCluster } from './diagnose.ts';
 import { startKeda } from './keda.ts';
 import type { KubeClient } from './kube-client.ts';
 import { writeServiceAccountKubeconfig } from './kubeconfig.ts';
@@ -44,6 +45,12 @@ export interface Cluster {
   client: KubeClient;
   /** Creates (if needed) a ServiceAccount, requests a token for it and writes a kubeconfig using it. */
   serviceAccountKubeconfig(namespace: string, name: string): Promise<string>;
+  /**
+   * The cluster's state in a few lines for a failed wait: nodes, Deployments, pods (node, phase, IP,
+   * readiness), recent events and the tails of the kwok and pod-runner logs. Pass it as `waitUntil`'s
+   * `diagnose`.
+   */
+  diagnose(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -108,6 +115,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
       nodeNames,
       client,
       stop: () => stop(),
+      diagnose: () => describeCluster(client, processes),
       serviceAccountKubeconfig: (namespace, name) =>
         writeServiceAccountKubeconfig(client, plane.serverUrl, plane.caCert, dir, namespace, name),
     };

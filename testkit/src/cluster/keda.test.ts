@@ -82,10 +82,14 @@ describe('startCluster with KEDA', () => {
         );
         return hpa.status === 200;
       },
-      { what: 'KEDA created the HPA', timeoutMs: 60_000 },
+      { what: 'KEDA created the HPA', timeoutMs: 60_000, diagnose: () => cluster.diagnose() },
     );
     metricValue = 3;
-    await waitUntil(async () => (await replicas()) === 3, { what: 'scale up to 3', timeoutMs: 90_000 });
+    await waitUntil(async () => (await replicas()) === 3, {
+      what: 'scale up to 3',
+      timeoutMs: 90_000,
+      diagnose: () => cluster.diagnose(),
+    });
     // The HPA controller read the value through the aggregated external-metrics API served by KEDA's adapter.
     // It writes the scale first and its own status after, so the status is awaited, not read once.
     let metricType: string | undefined;
@@ -97,13 +101,18 @@ describe('startCluster with KEDA', () => {
         metricType = hpa.status?.currentMetrics?.[0]?.type;
         return metricType !== undefined;
       },
-      { what: 'the HPA status lists its current metric', timeoutMs: 30_000 },
+      {
+        what: 'the HPA status lists its current metric',
+        timeoutMs: 30_000,
+        diagnose: () => cluster.diagnose(),
+      },
     );
     expect(metricType).toBe('External');
     metricValue = 0;
     await waitUntil(async () => (await replicas()) === 1, {
       what: 'scale back down to 1',
       timeoutMs: 90_000,
+      diagnose: () => cluster.diagnose(),
     });
     expect(await replicas()).toBe(1);
   });

@@ -172,6 +172,8 @@ export interface WaitOptions {
   intervalMs?: number;
   /** Fail fast, showing its log, if this process exits while we wait. */
   process?: ManagedProcess;
+  /** On timeout, what to add to the error (for example the state of a cluster), so a CI log shows why. */
+  diagnose?: () => Promise<string>;
 }
 
 /** Polls `check` until it returns a truthy value; throws a {@link TestkitError} naming the wait on timeout. */
@@ -201,7 +203,10 @@ export async function waitUntil<T>(
     if (Date.now() > deadline) {
       const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
       const log = proc ? `\n${proc.tail()}` : '';
-      throw new TestkitError(proc?.name ?? 'testkit', options.what, `timed out${detail}${log}`, {
+      const state = options.diagnose
+        ? `\n${await options.diagnose().catch((error: unknown) => `(diagnose failed: ${String(error)})`)}`
+        : '';
+      throw new TestkitError(proc?.name ?? 'testkit', options.what, `timed out${detail}${log}${state}`, {
         logFile: proc?.logFile,
       });
     }

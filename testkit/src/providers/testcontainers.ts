@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import { parse } from 'yaml';
 import type { Cluster } from '../cluster/cluster.ts';
+import { describeCluster } from '../cluster/diagnose.ts';
 import { kubeClientFromKubeconfig } from '../cluster/kube-client.ts';
 import { writeServiceAccountKubeconfig } from '../cluster/kubeconfig.ts';
 import { TestkitError } from '../core/errors.ts';
@@ -197,6 +198,7 @@ export const testcontainersProvider: ServerProvider = {
       client,
       serviceAccountKubeconfig: (namespace, name) =>
         writeServiceAccountKubeconfig(client, serverUrl, caCert, dir, namespace, name),
+      diagnose: () => describeCluster(client, []),
       async stop() {
         client.close();
         await c.stop();
