@@ -89,6 +89,7 @@ describe('startCluster with kwok', () => {
         `default/${pod.metadata.name} node=${pod.spec.nodeName} phase=Running ip=${pod.status.podIP} Ready=True`,
       );
     }
+    expect(state).toMatch(/kube-controller-manager \(running=true\) recent warnings and errors:/);
     expect(state).toMatch(/kwok log \(last lines, running=true\):\n {4}\S+ (INFO|WARN) /);
     expect(state).toMatch(/pod-runner log \(last lines, running=true\):\n[\s\S]*: Ready=True/);
     await expect(

@@ -56,6 +56,8 @@ function compact(line: string): string {
   }
 }
 
+const CONTROL_PLANE = new Set(['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']);
+
 const conditionOf = (conditions: Condition[] | undefined, type: string) =>
   conditions?.find((c) => c.type === type)?.status ?? '-';
 
@@ -110,6 +112,19 @@ export async function describeCluster(
   );
   for (const started of processes) {
     const name = started.process.name;
+    if (CONTROL_PLANE.has(name)) {
+      // klog: keep the warnings and errors ("W1124 ...", "E1124 ...") among the recent lines.
+      const worrying = started.process
+        .tail(300)
+        .split('\n')
+        .filter((l) => /^[EW]\d{4} /.test(l))
+        .slice(-6);
+      lines.push(
+        `  ${name} (running=${started.process.isRunning()}) recent warnings and errors:${worrying.length ? '' : ' none'}`,
+        ...worrying.map((l) => `    ${l.slice(0, 300)}`),
+      );
+      continue;
+    }
     if (name !== 'kwok' && name !== 'pod-runner') continue;
     lines.push(
       `  ${name} log (last lines, running=${started.process.isRunning()}):`,
