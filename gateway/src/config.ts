@@ -48,6 +48,12 @@ export const gatewayConfigSchema = z.strictObject({
       /** How long SIGTERM waits for in-flight requests and streams before closing them. */
       drainTimeoutMs: z.number().int().min(0).default(30_000),
       /**
+       * New connections the kernel queues on the API port before the gateway accepts them (capped by
+       * `net.core.somaxconn`). Node's default, 511, drops the SYNs of a burst of new clients beyond it, and
+       * each dropped client retries only after a second.
+       */
+      listenBacklog: z.number().int().min(1).max(65535).default(4096),
+      /**
        * Processes serving the API port (node:cluster): `auto` is one per available core. Above 1, the
        * primary keeps the admin listener, discovery, scraping and the KEDA scaler, and each worker gets an
        * equal share of the admission caps (see docs/adr/0007-gateway-workers.md).

@@ -48,10 +48,15 @@ export interface RunningGateway {
 }
 
 /** Listens and resolves the bound port. */
-export function listen(server: import('node:http').Server, host: string, port: number): Promise<number> {
+export function listen(
+  server: import('node:http').Server,
+  host: string,
+  port: number,
+  backlog?: number,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, ...(backlog ? { backlog } : {}) }, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });
@@ -101,7 +106,7 @@ export async function startGateway(
   api.keepAliveTimeout = 65_000;
   api.headersTimeout = 66_000;
   api.requestTimeout = 0;
-  const apiPort = await listen(api, config.server.host, config.server.port);
+  const apiPort = await listen(api, config.server.host, config.server.port, config.server.listenBacklog);
   let admin: NodeServer | undefined;
   let adminUrl = '';
   if (!overrides.worker) {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeEngine, startFakeEngine } from '../testing/fake-engine.ts';
 import { type GatewayProcess, spawnGateway, writeGatewayConfig } from '../testing/gateway-process.ts';
 import { call, scaledObjectRef, scalerClient } from '../testing/scaler-client.ts';
+import { listenBacklog, somaxconn } from '../testing/sockets.ts';
 
 const MODEL = 'test-model';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -99,6 +100,8 @@ describe('a gateway of two worker processes', () => {
   });
 
   it('serves the OpenAI SDK from both workers and merges their metrics on the admin port', async () => {
+    // The primary holds the listening socket for the workers; the configured backlog reaches it.
+    expect(listenBacklog(Number(new URL(url).port))).toBe(Math.min(4096, somaxconn()));
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused' });
     const reply = await client.chat.completions.create({
       model: MODEL,
