@@ -1,6 +1,7 @@
 /**
- * Many concurrent SSE streams through a proxy: does every stream get every chunk, and what is the longest
- * silence a client saw between two chunks (a stall shows as a gap far above the upstream's interval)?
+ * Many concurrent SSE streams through a proxy: does every stream get every chunk, how long did a client wait
+ * for its first chunk (a stream queued behind a connection cap waits here), and what is the longest silence a
+ * client saw between two chunks (a stall shows as a gap far above the upstream's interval)?
  */
 import { Agent, request } from 'undici';
 
@@ -9,6 +10,10 @@ export interface StreamsResult {
   streams: number;
   completed: number;
   chunksPerStream: number;
+  /** Longest wait from sending the request to the first chunk of the body, any client, ms. */
+  maxFirstChunkMs: number;
+  /** 99th percentile over streams of the wait for the first chunk, ms. */
+  p99FirstChunkMs: number;
   /** Longest gap between two chunks any client saw, ms. */
   maxGapMs: number;
   /** 99th percentile over streams of each stream's longest gap, ms. */
@@ -26,9 +31,11 @@ export async function runConcurrentStreams(
   const body = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'hi' }], stream: true });
   const started = performance.now();
   const gaps: number[] = [];
+  const firstChunks: number[] = [];
   let completed = 0;
   await Promise.all(
     Array.from({ length: streams }, async () => {
+      const sent = performance.now();
       try {
         const response = await request(url, {
           method: 'POST',
@@ -38,12 +45,13 @@ export async function runConcurrentStreams(
           bodyTimeout: 30_000,
           headersTimeout: 30_000,
         });
-        let last = performance.now();
+        let last: number | undefined;
         let maxGap = 0;
         let events = 0;
         for await (const chunk of response.body) {
           const now = performance.now();
-          maxGap = Math.max(maxGap, now - last);
+          if (last === undefined) firstChunks.push(now - sent);
+          else maxGap = Math.max(maxGap, now - last);
           last = now;
           events += (chunk as Buffer).toString().split('\n\n').length - 1;
         }
@@ -51,15 +59,19 @@ export async function runConcurrentStreams(
         if (events >= expectedEvents) completed++;
       } catch {
         gaps.push(Number.POSITIVE_INFINITY);
+        firstChunks.push(Number.POSITIVE_INFINITY);
       }
     }),
   );
   await agent.close();
   gaps.sort((a, b) => a - b);
+  firstChunks.sort((a, b) => a - b);
   return {
     streams,
     completed,
     chunksPerStream: expectedEvents,
+    maxFirstChunkMs: firstChunks.at(-1) ?? 0,
+    p99FirstChunkMs: firstChunks[Math.floor(firstChunks.length * 0.99)] ?? 0,
     maxGapMs: gaps.at(-1) ?? 0,
     p99GapMs: gaps[Math.floor(gaps.length * 0.99)] ?? 0,
     seconds: (performance.now() - started) / 1000,
