@@ -58,6 +58,22 @@ describe('startCluster with kwok', () => {
     expect(version.gitVersion).toBe(KUBERNETES_VERSION);
   });
 
+  it('ran a canary pod through the scheduler and kwok before handing the cluster over, and removed it', async () => {
+    const events = await cluster.client.get<{ items: { reason?: string; message?: string }[] }>(
+      '/api/v1/namespaces/kube-system/events',
+    );
+    expect(
+      events.items.some(
+        (e) =>
+          e.reason === 'Scheduled' && /kube-system\/testkit-canary-\d+ to kwok-node-/.test(e.message ?? ''),
+      ),
+    ).toBe(true);
+    const left = await cluster.client.get<PodList>(
+      '/api/v1/namespaces/kube-system/pods?labelSelector=testkit.switchyard.dev%2Fcanary',
+    );
+    expect(left.items).toHaveLength(0);
+  });
+
   it('gets Ready pods of a Deployment onto kwok nodes with a process answering on each pod IP', async () => {
     await cluster.client.apply(deployment('echo', 2));
     await waitUntil(

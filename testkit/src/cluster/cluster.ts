@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { makeRunDir } from '../core/paths.ts';
 import { waitUntil } from '../core/processes.ts';
 import type { StartedProcess } from '../core/server.ts';
+import { runCanaryPod } from './canary.ts';
 import { startControlPlane } from './control-plane.ts';
 import { describeCluster } from './diagnose.ts';
 import { startKeda } from './keda.ts';
@@ -101,6 +102,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
       });
       stoppers.push(() => runner.stop());
       processes.push(runner);
+      await runCanaryPod(client, { diagnose: () => describeCluster(client, processes) });
     }
     if (options.keda) {
       const keda = await startKeda({ dir, kubeconfig: plane.kubeconfig, client });
