@@ -48,8 +48,8 @@ export interface Cluster {
   serviceAccountKubeconfig(namespace: string, name: string): Promise<string>;
   /**
    * The cluster's state in a few lines for a failed wait: nodes, Deployments, pods (node, phase, IP,
-   * readiness), recent events and the tails of the kwok and pod-runner logs. Pass it as `waitUntil`'s
-   * `diagnose`.
+   * readiness), recent events, control-plane warnings and errors, and the tails of the kwok and pod-runner
+   * logs. Pass it as `waitUntil`'s `diagnose`.
    */
   diagnose(): Promise<string>;
   stop(): Promise<void>;
