@@ -16,10 +16,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runWrk, wrkScript } from '@switchyard/testkit';
+import { freePort, runWrk, wrkScript } from '@switchyard/testkit';
 import { PATHS, type StartedPath } from './peers/catalog.ts';
 import { ensurePeer, type PeerInstall } from './peers/install.ts';
-import { type Child, freePort, spawnLogged, waitForHttp } from './peers/processes.ts';
+import { type Child, spawnLogged, waitForHttp } from './peers/processes.ts';
 import { runConcurrentStreams } from './peers/streams.ts';
 import { type PeerRow, renderPeersTable } from './peers/table.ts';
 

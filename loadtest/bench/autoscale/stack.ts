@@ -6,7 +6,8 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Child, freePort, spawnLogged, waitForHttp } from '../peers/processes.ts';
+import { freePort } from '@switchyard/testkit';
+import { type Child, spawnLogged, waitForHttp } from '../peers/processes.ts';
 
 /** One step of the setup and how it went. */
 export interface Step {

@@ -6,9 +6,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { nginxProxyConfig } from '@switchyard/testkit';
+import { freePort, nginxProxyConfig } from '@switchyard/testkit';
 import type { PeerInstall, PeerPackage } from './install.ts';
-import { type Child, freePort, spawnLogged, waitForHttp } from './processes.ts';
+import { type Child, spawnLogged, waitForHttp } from './processes.ts';
 
 /** Where a started path takes requests. */
 export interface StartedPath {

@@ -74,6 +74,3 @@ export function tail(logFile: string): string {
     return '';
   }
 }
-
-/** A free loopback port, reserved until this process exits (testkit's). */
-export { freePort } from '@switchyard/testkit';

@@ -1,11 +1,11 @@
 // Scaling with the testkit's KEDA: the active revision's ScaledObject points at the gateway's external
 // scaler; load through the gateway scales it up, idle scales it to zero, and a request that arrives at
 // zero is held by the gateway and served once a pod is up.
+import { freePort } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Deployment, Resources } from '../k8s/objects.ts';
 import {
   FAST_LEASE_ARGS,
-  freePort,
   type OperatorProcess,
   startGatewayProcess,
   startLoad,

@@ -17,12 +17,6 @@ export function percentile(values: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 }
 
-/**
- * A free loopback port for a child process to bind later: testkit's, which keeps it reserved across test
- * processes and out of the kernel's ephemeral range (a port released by listen(0) could be taken meanwhile).
- */
-export { freePort };
-
 /** A stub engine answering chat completions with its own name as the completion id. */
 export async function startStubPod(name: string): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
