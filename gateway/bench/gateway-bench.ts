@@ -5,7 +5,7 @@
  * (`--workers`, default the available cores) for both, so every ratio compares equal numbers of processes.
  *
  * Prints, for non-streaming and streaming requests: p50/p99 at 1 request in flight and the added latency
- * over direct; the request rate at 64 connections (with its p99 and errors) and the ratio to nginx with the
+ * over direct, also measured on the wire with tcpdump when it can capture here (`wire.ts`); the request rate at 64 connections (with its p99 and errors) and the ratio to nginx with the
  * same process count; then 1,000 concurrent streams relayed by each proxy at one process per core (all
  * complete? longest silence a client saw).
  *
@@ -14,6 +14,7 @@
  * rounds, with the range of p99 @1 and of the rate beside it, and the load average before and after.
  *
  * Flags: --seconds N (per rate run, default 8), --latency-seconds N (default 5), --rounds N (default 3),
+ * --warmup-seconds N (each target at 64 connections before the first round, default 5),
  * --streams N (default 1000), --workers N (default: available cores).
  * Needs wrk and nginx (Debian packages `wrk`, `nginx-light`).
  */
@@ -27,11 +28,13 @@ import { freePort, median, nginxProxyConfig, runWrk, type WrkResult, wrkScript }
 import { cpuMs } from './cpu.ts';
 import { asChild, type Child, spawnReady, waitForHttp } from './processes.ts';
 import { runConcurrentStreams } from './streams.ts';
+import { captureUnavailable, startCapture, type WireLatency } from './wire.ts';
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '8' },
     'latency-seconds': { type: 'string', default: '5' },
+    'warmup-seconds': { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
     streams: { type: 'string', default: '1000' },
     workers: { type: 'string', default: String(availableParallelism()) },
@@ -40,11 +43,14 @@ const { values } = parseArgs({
 const workers = Number(values.workers);
 const rateSeconds = Number(values.seconds);
 const latencySeconds = Number(values['latency-seconds']);
+const warmupSeconds = Number(values['warmup-seconds']);
 const rounds = Math.max(1, Number(values.rounds));
 const streamCount = Number(values.streams);
 const root = resolve(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
 const children: Child[] = [];
+/** Why added latency cannot be measured on the wire here (no tcpdump, no capture rights), if so. */
+const noCapture = captureUnavailable();
 
 async function startUpstream(extra: string[] = []): Promise<Target> {
   const { child, ready } = await spawnReady<{ port: number }>(process.execPath, [
@@ -118,6 +124,8 @@ interface Target {
 /** One round's figures for one target. */
 interface Sample {
   latency: WrkResult;
+  /** The same 1-in-flight run seen by tcpdump: the proxy's own added time per request (`wire.ts`). */
+  wire?: WireLatency;
   rate: WrkResult;
   /** CPU the proxy's processes spent per request during the rate run, microseconds. */
   cpuPerRequestUs: number;
@@ -135,11 +143,15 @@ interface Row {
   p99At64: number;
   errors: number;
   cpuPerRequestUs: number;
+  /** Medians over the rounds of the added latency on the wire, and the range of its p99. */
+  wire?: { p50: number; p99: number; p99Range: [number, number] };
 }
 
 function summarize(path: string, processes: number, samples: Sample[]): Row {
   const p99s = samples.map((s) => s.latency.p99);
   const rates = samples.map((s) => s.rate.rps);
+  const wires = samples.flatMap((s) => (s.wire ? [s.wire] : []));
+  const wireP99s = wires.map((w) => w.p99Us);
   return {
     path,
     processes,
@@ -151,6 +163,14 @@ function summarize(path: string, processes: number, samples: Sample[]): Row {
     p99At64: median(samples.map((s) => s.rate.p99)),
     errors: samples.reduce((n, s) => n + s.latency.errors + s.rate.errors, 0),
     cpuPerRequestUs: median(samples.map((s) => s.cpuPerRequestUs)),
+    wire:
+      wires.length === 0
+        ? undefined
+        : {
+            p50: median(wires.map((w) => w.p50Us)),
+            p99: median(wireP99s),
+            p99Range: [Math.min(...wireP99s), Math.max(...wireP99s)],
+          },
   };
 }
 
@@ -163,18 +183,19 @@ function printTable(title: string, rows: Row[]): void {
   const direct = rows.find((r) => r.path === 'direct')!;
   console.log(`\n## ${title}\n`);
   console.log(
-    '| path | processes | p50 @1 | p99 @1 | added p50 | added p99 | req/s @64 | p99 @64 | errors | ratio to nginx | CPU per request |',
+    '| path | processes | p50 @1 | p99 @1 | added p50 | added p99 | added p50 / p99 on the wire | req/s @64 | p99 @64 | errors | ratio to nginx | CPU per request |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const nginx =
       rows.find((n) => n.path === 'nginx' && n.processes === r.processes) ??
       rows.find((n) => n.path === 'nginx')!;
     const added50 = r.path === 'direct' ? '-' : us(r.p50 - direct.p50);
     const added99 = r.path === 'direct' ? '-' : us(r.p99 - direct.p99);
+    const wire = r.wire ? `${us(r.wire.p50)} / ${us(r.wire.p99)}${range(r.wire.p99Range, us)}` : '-';
     const rps = `${Math.round(r.rps)}${range(r.rpsRange, (n) => String(Math.round(n)))}`;
     console.log(
-      `| ${pad(r.path, 10)} | ${r.processes} | ${us(r.p50)} | ${us(r.p99)}${range(r.p99Range, us)} | ${added50} | ${added99} | ${rps} | ${(
+      `| ${pad(r.path, 10)} | ${r.processes} | ${us(r.p50)} | ${us(r.p99)}${range(r.p99Range, us)} | ${added50} | ${added99} | ${wire} | ${rps} | ${(
         r.p99At64 / 1000
       ).toFixed(1)} ms | ${r.errors} | ${(r.rps / nginx.rps).toFixed(2)}x | ${us(r.cpuPerRequestUs)} |`,
     );
@@ -184,17 +205,31 @@ function printTable(title: string, rows: Row[]): void {
 async function measure(targets: [string, Target][], body: string, name: string): Promise<Row[]> {
   const script = wrkScript(work, name, body);
   const samples = targets.map((): Sample[] => []);
+  // Warm every target up under load first, as a replica that has served traffic: V8 keeps tiering a Node
+  // proxy's hot path up for seconds, and a cold first round showed twice the p99 of later ones.
+  for (const [, target] of targets) {
+    await runWrk(`http://127.0.0.1:${target.port}/v1/chat/completions`, script, 64, warmupSeconds);
+  }
   for (let round = 1; round <= rounds; round++) {
     for (const [i, [path, target]] of targets.entries()) {
       const url = `http://127.0.0.1:${target.port}/v1/chat/completions`;
       await runWrk(url, script, 1, 1); // warm-up: connections, JIT
+      const capture =
+        noCapture || path === 'direct'
+          ? undefined
+          : await startCapture(join(work, `${name}-${i}-${round}.pcap`), {
+              proxy: target.port,
+              upstream: targets[0]![1].port,
+            });
       const latency = await runWrk(url, script, 1, latencySeconds);
+      const wire = await capture?.stop();
       const cpuBefore = cpuMs(target.pid);
       const rate = await runWrk(url, script, 64, rateSeconds);
       const cpuPerRequestUs = ((cpuMs(target.pid) - cpuBefore) * 1000) / Math.max(1, rate.requests);
-      samples[i]!.push({ latency, rate, cpuPerRequestUs });
+      samples[i]!.push({ latency, wire, rate, cpuPerRequestUs });
+      const onWire = wire ? ` (added on the wire: p50 ${us(wire.p50Us)}, p99 ${us(wire.p99Us)})` : '';
       process.stderr.write(
-        `  ${name} round ${round}/${rounds} ${path} x${target.processes}: p50 ${us(latency.p50)}, p99 ${us(latency.p99)}, ${Math.round(rate.rps)} req/s\n`,
+        `  ${name} round ${round}/${rounds} ${path} x${target.processes}: p50 ${us(latency.p50)}, p99 ${us(latency.p99)}${onWire}, ${Math.round(rate.rps)} req/s\n`,
       );
     }
   }
@@ -209,7 +244,7 @@ const load = () =>
 async function main(): Promise<void> {
   console.log(`# Gateway proxy benchmark (loopback, ${new Date().toISOString()})`);
   console.log(
-    `wrk -t1; latency at 1 connection for ${latencySeconds} s; rate at 64 connections for ${rateSeconds} s; ${rounds} interleaved round(s), medians shown (range in brackets). Load average at start: ${load()}.`,
+    `wrk -t1; each target warmed up at 64 connections for ${warmupSeconds} s, then latency at 1 connection for ${latencySeconds} s and rate at 64 connections for ${rateSeconds} s; ${rounds} interleaved round(s), medians shown (range in brackets). Load average at start: ${load()}.`,
   );
   console.log(
     `Gateway: access log off, auth off, no per-endpoint concurrency cap (as nginx). ${availableParallelism()} cores shared by wrk, the upstream and the proxy.`,
@@ -219,6 +254,11 @@ async function main(): Promise<void> {
   );
   console.log(
     'node-floor: node:http in, undici dispatch out, nothing else (no validation, auth, limits, routing, metrics, tracing): the floor of any Node proxy here.',
+  );
+  console.log(
+    noCapture
+      ? `Added latency on the wire: not measured, ${noCapture}.`
+      : "Added p50/p99 on the wire: tcpdump on loopback during the 1-in-flight run; per request, the time from the request's first byte into the proxy to the response's last byte out of it, minus the upstream's time (wire.ts). Unlike wrk's figures it leaves out wrk's and the upstream's own wake-ups.",
   );
   const upstream = await startUpstream();
   const targets: [string, Target][] = [

@@ -1,0 +1,169 @@
+/**
+ * A proxy's added latency measured on the wire, for `bench:gateway`.
+ *
+ * wrk's latency at one request in flight includes wrk's own wake-ups: on this 2-core VM a sleeping thread can
+ * take milliseconds to run again, and a proxy adds two more processes to wake. So p99(proxy) − p99(direct)
+ * measures the machine's scheduling as much as the proxy. Here tcpdump records every data packet on loopback
+ * during the same run, and for each request the proxy's added time is
+ *
+ *     (its last response byte to the client − the request's first byte from the client)
+ *   − (the upstream's last response byte − the proxy's first request byte to the upstream),
+ *
+ * the time the request spent in the proxy, both ways, including the proxy's own wake-ups but neither wrk's nor
+ * the upstream's. Needs tcpdump and the right to capture (root or CAP_NET_RAW); without them the bench says so.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+/** Added latency per request, from one capture. */
+export interface WireLatency {
+  requests: number;
+  p50Us: number;
+  p99Us: number;
+}
+
+/** One request at one request in flight, times in microseconds. */
+interface Exchange {
+  clientIn: number;
+  upstreamOut?: number;
+  /** The proxy's port on the connection that carried this request upstream. */
+  upstreamConn?: string;
+  upstreamLastIn?: number;
+  clientLastOut?: number;
+}
+
+// `tcpdump -n -tt` lines: "1732412345.123456 IP 127.0.0.1.41000 > 127.0.0.1.8080: Flags [P.], seq ..., length 192: ..."
+const LINE = /^(\d+)\.(\d+) IP6? [\d.:a-f]+\.(\d+) > [\d.:a-f]+\.(\d+): .*?length (\d+)/;
+
+/**
+ * Added latency per request from `tcpdump -n -tt` text of a run with one request in flight at a time.
+ * A data packet from the client to `proxyPort` starts a request (unless the previous one has no response
+ * yet: a request in two packets); packets without payload (ACKs) are ignored. The upstream leg is the first
+ * connection the proxy sends on after the request came in. Requests whose upstream call was not seen
+ * (answered by the proxy itself) are left out.
+ */
+export function addedLatencyFromDump(
+  lines: Iterable<string>,
+  ports: { proxy: number; upstream: number },
+): number[] {
+  const proxy = String(ports.proxy);
+  const upstream = String(ports.upstream);
+  const added: number[] = [];
+  let current: Exchange | undefined;
+  const close = () => {
+    const x = current;
+    if (x?.upstreamOut === undefined || x.upstreamLastIn === undefined || x.clientLastOut === undefined)
+      return;
+    added.push(x.clientLastOut - x.clientIn - (x.upstreamLastIn - x.upstreamOut));
+  };
+  for (const line of lines) {
+    const m = LINE.exec(line);
+    if (!m || m[5] === '0') continue;
+    const t = Number(m[1]) * 1e6 + Number((m[2] ?? '').padEnd(6, '0').slice(0, 6));
+    const [from, to] = [m[3], m[4]];
+    if (to === proxy) {
+      if (current && current.clientLastOut === undefined) continue; // the rest of the same request
+      close();
+      current = { clientIn: t };
+    } else if (!current) {
+    } else if (to === upstream) {
+      if (current.upstreamOut === undefined) {
+        current.upstreamOut = t;
+        current.upstreamConn = from;
+      }
+    } else if (from === upstream) {
+      if (to === current.upstreamConn) current.upstreamLastIn = t; // not, say, a metrics scrape beside it
+    } else if (from === proxy) {
+      current.clientLastOut = t;
+    }
+  }
+  close();
+  return added;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+/** Summarises per-request added latencies. */
+export function summarizeWire(added: number[]): WireLatency | undefined {
+  if (added.length === 0) return undefined;
+  const sorted = [...added].sort((a, b) => a - b);
+  return { requests: sorted.length, p50Us: percentile(sorted, 0.5), p99Us: percentile(sorted, 0.99) };
+}
+
+/** Why a capture cannot run here, or undefined when it can (tcpdump listens on loopback for half a second). */
+export function captureUnavailable(): string | undefined {
+  const probe = spawnSync('tcpdump', ['-i', 'lo', '-w', '/dev/null', 'tcp port 9'], {
+    encoding: 'utf8',
+    timeout: 500,
+    killSignal: 'SIGINT',
+  });
+  if ((probe.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT')
+    return 'tcpdump not found (Debian package `tcpdump`)';
+  if (probe.stderr.includes('listening on')) return undefined;
+  const cause =
+    probe.stderr
+      .trim()
+      .split('\n')[0]
+      ?.replace(/^tcpdump: /, '') || `exit ${probe.status}`;
+  return `tcpdump cannot capture here (${cause}; needs root or CAP_NET_RAW)`;
+}
+
+/** A running capture of the proxy's and the upstream's loopback traffic into `file`. */
+export interface Capture {
+  /** Stops the capture and measures the added latency of the requests it saw. */
+  stop(): Promise<WireLatency | undefined>;
+}
+
+/** Starts tcpdump on loopback for the two ports; resolves once it is listening. */
+export async function startCapture(
+  file: string,
+  ports: { proxy: number; upstream: number },
+): Promise<Capture> {
+  const proc = spawn(
+    'tcpdump',
+    // A 64 MiB buffer and 96-byte snapshots: a 1-in-flight run is ~40k packets per second, none may be dropped.
+    [
+      '-i',
+      'lo',
+      '-n',
+      '-B',
+      '65536',
+      '-s',
+      '96',
+      '-w',
+      file,
+      `tcp port ${ports.proxy} or tcp port ${ports.upstream}`,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  await listening(proc);
+  return {
+    async stop() {
+      const exited = once(proc, 'exit');
+      proc.kill('SIGINT');
+      await exited;
+      const reader = spawn('tcpdump', ['-r', file, '-n', '-tt'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const lines = createInterface({ input: reader.stdout });
+      const collected: string[] = [];
+      lines.on('line', (l) => collected.push(l));
+      await once(lines, 'close');
+      rmSync(file, { force: true });
+      return summarizeWire(addedLatencyFromDump(collected, ports));
+    },
+  };
+}
+
+function listening(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    proc.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes('listening on')) resolve();
+    });
+    proc.once('exit', (code) => reject(new Error(`tcpdump exited (${code}): ${stderr.trim()}`)));
+  });
+}
