@@ -50,14 +50,15 @@ export async function relayJson(ctx: RelayContext): Promise<void> {
     }
     throw failure;
   }
-  exchange.usage = extractUsageFromBuffer(payload);
-  ctx.release(response.statusCode);
+  // The client first; the accounting (usage, the endpoint's release, metrics, spans) is not on its clock.
   outgoing.writeHead(response.statusCode, {
     'content-type': 'application/json',
     'content-length': payload.length,
     'x-request-id': ctx.requestId,
   });
   outgoing.end(payload);
+  exchange.usage = extractUsageFromBuffer(payload);
+  ctx.release(response.statusCode);
   exchange.finish(response.statusCode);
 }
 
