@@ -82,6 +82,9 @@ export interface QueueStats {
   held: number;
 }
 
+/** Whether a model has demand: a request waiting or in flight (what the KEDA scaler's `IsActive` answers). */
+export const hasDemand = (s: QueueStats): boolean => s.queued + s.inflight > 0;
+
 /** The queue's surface. */
 export interface AdmissionQueue {
   /** Waits for a slot; rejects with {@link AdmissionError}. */

@@ -47,27 +47,65 @@ describe('reportQueueStats', () => {
     };
   }
 
-  it('sends the first change at once and coalesces a burst into one report per interval', async () => {
+  const idle = { queued: 0, inflight: 0, held: 0 };
+
+  it('reports a model turning active at once and coalesces later changes into one report per interval', async () => {
     vi.useFakeTimers();
     const queue = fakeQueue();
     const sent: Record<string, QueueStats>[] = [];
-    const stop = reportQueueStats(queue, (s) => sent.push(s), 50);
+    const stop = reportQueueStats(queue, (s) => sent.push(s), 1000);
     queue.change('llama', { queued: 1, inflight: 0, held: 1 });
+    queue.change('llama', { queued: 2, inflight: 0, held: 2 }); // the same turn: one report
     await vi.advanceTimersByTimeAsync(0);
-    expect(sent).toEqual([{ llama: { queued: 1, inflight: 0, held: 1 } }]);
+    expect(sent).toEqual([{ llama: { queued: 2, inflight: 0, held: 2 } }]);
     for (let i = 1; i <= 100; i++) queue.change('llama', { queued: 0, inflight: i, held: 0 });
-    queue.change('mistral', { queued: 0, inflight: 1, held: 0 });
-    await vi.advanceTimersByTimeAsync(49);
+    await vi.advanceTimersByTimeAsync(999);
     expect(sent).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(sent).toHaveLength(2);
-    expect(sent[1]).toEqual({
-      llama: { queued: 0, inflight: 100, held: 0 },
-      mistral: { queued: 0, inflight: 1, held: 0 },
-    });
+    expect(sent[1]).toEqual({ llama: { queued: 0, inflight: 100, held: 0 } });
     stop();
-    queue.change('llama', { queued: 0, inflight: 0, held: 0 });
-    await vi.advanceTimersByTimeAsync(100);
+    queue.change('mistral', { queued: 1, inflight: 0, held: 0 });
+    await vi.advanceTimersByTimeAsync(2000);
     expect(sent).toHaveLength(2);
+  });
+
+  it('lets a model turning idle wait for the interval, and reports it at once when it turns active again', async () => {
+    vi.useFakeTimers();
+    const queue = fakeQueue();
+    const sent: Record<string, QueueStats>[] = [];
+    reportQueueStats(queue, (s) => sent.push(s), 1000);
+    queue.change('llama', { queued: 0, inflight: 1, held: 0 });
+    await vi.advanceTimersByTimeAsync(0);
+    queue.change('llama', idle);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(sent).toHaveLength(1); // idle can wait: KEDA scales to zero only after its cool-down
+    await vi.advanceTimersByTimeAsync(500);
+    expect(sent.at(-1)).toEqual({ llama: idle });
+    queue.change('llama', { queued: 0, inflight: 1, held: 0 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent).toHaveLength(3);
+    expect(sent.at(-1)).toEqual({ llama: { queued: 0, inflight: 1, held: 0 } });
+  });
+
+  it('sends another model turning active at once, carrying the changes waiting for the interval with it', async () => {
+    vi.useFakeTimers();
+    const queue = fakeQueue();
+    const sent: Record<string, QueueStats>[] = [];
+    reportQueueStats(queue, (s) => sent.push(s), 1000);
+    queue.change('llama', { queued: 0, inflight: 1, held: 0 });
+    await vi.advanceTimersByTimeAsync(0);
+    queue.change('llama', { queued: 0, inflight: 2, held: 0 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sent).toHaveLength(1);
+    queue.change('cold', { queued: 1, inflight: 0, held: 1 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual({
+      llama: { queued: 0, inflight: 2, held: 0 },
+      cold: { queued: 1, inflight: 0, held: 1 },
+    });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(sent).toHaveLength(2); // nothing changed since
   });
 });

@@ -11,7 +11,7 @@
  */
 import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
-import type { QueueStats } from '../admission/admission-queue.ts';
+import { hasDemand, type QueueStats } from '../admission/admission-queue.ts';
 import type { GetMetricsRequest, ScaledObjectRef } from './proto.ts';
 import { loadExternalScalerService } from './proto.ts';
 
@@ -64,8 +64,6 @@ function targetOf(ref: ScaledObjectRef | undefined): Target | { error: string } 
   return { model, metricName, value: METRICS[metric], target };
 }
 
-const isActive = (s: QueueStats) => s.queued + s.inflight > 0;
-
 /** Starts the gRPC server. */
 export async function startExternalScaler(options: ExternalScalerOptions): Promise<ExternalScaler> {
   const { source } = options;
@@ -87,7 +85,7 @@ export async function startExternalScaler(options: ExternalScalerOptions): Promi
   server.addService(loadExternalScalerService().service, {
     IsActive: unary((ref: ScaledObjectRef) => {
       const t = targetOf(ref);
-      return 'error' in t ? t : { result: isActive(source.stats(t.model)) };
+      return 'error' in t ? t : { result: hasDemand(source.stats(t.model)) };
     }),
     GetMetricSpec: unary((ref: ScaledObjectRef) => {
       const t = targetOf(ref);
@@ -116,7 +114,7 @@ export async function startExternalScaler(options: ExternalScalerOptions): Promi
       }
       let last: boolean | undefined;
       const send = (force: boolean) => {
-        const active = isActive(source.stats(t.model));
+        const active = hasDemand(source.stats(t.model));
         if (!force && active === last) return;
         last = active;
         call.write({ result: active });
