@@ -5,9 +5,10 @@
  * (`--workers`, default the available cores) for both, so every ratio compares equal numbers of processes.
  *
  * Prints, for non-streaming and streaming requests: p50/p99 at 1 request in flight and the added latency
- * over direct, also measured on the wire with tcpdump when it can capture here (`wire.ts`); the request rate at 64 connections (with its p99 and errors) and the ratio to nginx with the
- * same process count; then 1,000 concurrent streams relayed by each proxy at one process per core (all
- * complete? longest silence a client saw).
+ * over direct, also measured on the wire with tcpdump when it can capture here (`wire.ts`); the request
+ * rate at 64 connections (with its p99 and errors) and the ratio to nginx with the same process count; then
+ * 1,000 concurrent streams relayed by each proxy at one process per core (all complete? longest silence a
+ * client saw).
  *
  * Every target is measured in `--rounds` rounds, interleaved (round 1 of every target, then round 2, ...), so
  * a burst of machine noise hits every row rather than one; the table shows each figure's median over the
@@ -16,7 +17,7 @@
  * Flags: --seconds N (per rate run, default 8), --latency-seconds N (default 5), --rounds N (default 3),
  * --warmup-seconds N (each target at 64 connections before the first round, default 5),
  * --streams N (default 1000), --workers N (default: available cores).
- * Needs wrk and nginx (Debian packages `wrk`, `nginx-light`).
+ * Needs wrk and nginx (Debian packages `wrk`, `nginx-light`); the wire column needs `tcpdump` and root.
  */
 
 import { spawn } from 'node:child_process';
@@ -271,14 +272,10 @@ async function main(): Promise<void> {
   }
 
   const chat = { model: 'bench', messages: [{ role: 'user', content: 'Say ok.' }], max_tokens: 8 };
-  printTable(
-    'Non-streaming chat completion (230-byte response)',
-    await measure(targets, JSON.stringify(chat), 'plain'),
-  );
-  printTable(
-    'Streaming chat completion (8 content events + usage + [DONE])',
-    await measure(targets, JSON.stringify({ ...chat, stream: true }), 'stream'),
-  );
+  const plain = await measure(targets, JSON.stringify(chat), 'plain');
+  printTable('Non-streaming chat completion (230-byte response)', plain);
+  const streamed = await measure(targets, JSON.stringify({ ...chat, stream: true }), 'stream');
+  printTable('Streaming chat completion (8 content events + usage + [DONE])', streamed);
 
   const slow = await startUpstream(['--chunks', '20', '--interval-ms', '50']);
   const slowTargets = {
@@ -298,6 +295,7 @@ async function main(): Promise<void> {
     '| path | run | completed | first chunk, p99 / longest wait | longest silence between chunks | p99 of per-stream longest silence | wall time |',
   );
   console.log('|---|---|---|---|---|---|---|');
+  const gatewayStreams: string[] = [];
   for (const [path, target] of Object.entries(slowTargets)) {
     for (const run of ['cold', 'warm']) {
       const r = await runConcurrentStreams(
@@ -308,10 +306,36 @@ async function main(): Promise<void> {
       console.log(
         `| ${path} | ${run} | ${r.completed}/${r.streams} | ${r.p99FirstChunkMs.toFixed(0)} / ${r.maxFirstChunkMs.toFixed(0)} ms | ${r.maxGapMs.toFixed(0)} ms | ${r.p99GapMs.toFixed(0)} ms | ${r.seconds.toFixed(1)} s |`,
       );
+      if (path === 'gateway')
+        gatewayStreams.push(
+          `${run} ${r.completed}/${r.streams}, longest silence ${r.maxGapMs.toFixed(0)} ms`,
+        );
     }
   }
   console.log(`\nLoad average at the end: ${load()}.`);
-  console.log('Goals: added p99 at 1 in flight < 0.5 ms; rate >= 0.5x nginx; 1,000 streams without a stall.');
+  printGoals(plain, streamed, gatewayStreams);
+}
+
+/** The issue's three goals against this run's medians, gateway rows only. */
+function printGoals(plain: Row[], streamed: Row[], gatewayStreams: string[]): void {
+  const per = (rows: Row[], f: (gateway: Row, nginx: Row) => string) =>
+    rows
+      .filter((r) => r.path === 'gateway')
+      .map(
+        (g) =>
+          `x${g.processes} ${f(g, rows.find((n) => n.path === 'nginx' && n.processes === g.processes)!)}`,
+      )
+      .join(', ');
+  const wire = (g: Row) => (g.wire ? us(g.wire.p99) : 'not measured');
+  console.log('\n## Goals (gateway, medians of this run)\n');
+  console.log(
+    `- Added p99 at 1 in flight < 0.5 ms, on the wire: non-streaming ${per(plain, wire)}; streaming ${per(streamed, wire)}. (wrk's difference of p99s: non-streaming ${per(plain, (g) => us(g.p99 - plain[0]!.p99))}.)`,
+  );
+  const ratio = (g: Row, n: Row) => `${(g.rps / n.rps).toFixed(2)}x`;
+  console.log(
+    `- Rate >= 0.5x nginx's: non-streaming ${per(plain, ratio)}; streaming ${per(streamed, ratio)}.`,
+  );
+  console.log(`- ${streamCount} streams without a stall (events 50 ms apart): ${gatewayStreams.join('; ')}.`);
 }
 
 main()

@@ -39,7 +39,7 @@ const LINE = /^(\d+)\.(\d+) IP6? [\d.:a-f]+\.(\d+) > [\d.:a-f]+\.(\d+): .*?lengt
 
 /**
  * Added latency per request from `tcpdump -n -tt` text of a run with one request in flight at a time.
- * A data packet from the client to `proxyPort` starts a request (unless the previous one has no response
+ * A data packet to the proxy's port starts a request (unless the previous one has no response
  * yet: a request in two packets); packets without payload (ACKs) are ignored. The upstream leg is the first
  * connection the proxy sends on after the request came in. Requests whose upstream call was not seen
  * (answered by the proxy itself) are left out.
@@ -67,8 +67,10 @@ export function addedLatencyFromDump(
       if (current && current.clientLastOut === undefined) continue; // the rest of the same request
       close();
       current = { clientIn: t };
-    } else if (!current) {
-    } else if (to === upstream) {
+      continue;
+    }
+    if (!current) continue; // the capture started mid-request
+    if (to === upstream) {
       if (current.upstreamOut === undefined) {
         current.upstreamOut = t;
         current.upstreamConn = from;
@@ -140,12 +142,15 @@ export async function startCapture(
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  await listening(proc);
+  const stderr = await listening(proc);
   return {
     async stop() {
-      const exited = once(proc, 'exit');
+      const exited = once(proc, 'close'); // after its stderr, with the counts, is read
       proc.kill('SIGINT');
       await exited;
+      const dropped = Number(/(\d+) packets? dropped by kernel/.exec(stderr())?.[1] ?? 0);
+      if (dropped > 0)
+        process.stderr.write(`  tcpdump dropped ${dropped} packets: some requests are paired wrongly\n`);
       const reader = spawn('tcpdump', ['-r', file, '-n', '-tt'], { stdio: ['ignore', 'pipe', 'ignore'] });
       const lines = createInterface({ input: reader.stdout });
       const collected: string[] = [];
@@ -157,12 +162,14 @@ export async function startCapture(
   };
 }
 
-function listening(proc: ChildProcess): Promise<void> {
+/** Resolves once tcpdump listens, with a reader of everything it wrote to stderr so far (its counts at exit). */
+function listening(proc: ChildProcess): Promise<() => string> {
   return new Promise((resolve, reject) => {
     let stderr = '';
+    const read = () => stderr;
     proc.stderr!.on('data', (d: Buffer) => {
       stderr += d.toString();
-      if (stderr.includes('listening on')) resolve();
+      if (stderr.includes('listening on')) resolve(read);
     });
     proc.once('exit', (code) => reject(new Error(`tcpdump exited (${code}): ${stderr.trim()}`)));
   });
