@@ -48,22 +48,33 @@ describe('reportQueueStats', () => {
   }
 
   const idle = { queued: 0, inflight: 0, held: 0 };
+  const busy = (inflight: number) => ({ queued: 0, inflight, held: 0 });
+  const stops: (() => void)[] = [];
+  afterEach(() => {
+    for (const stop of stops.splice(0)) stop();
+  });
 
-  it('reports a model turning active at once and coalesces later changes into one report per interval', async () => {
+  /** A fake queue with a reporter on it (one report per second) and what the reporter sent. */
+  function reporting() {
     vi.useFakeTimers();
     const queue = fakeQueue();
     const sent: Record<string, QueueStats>[] = [];
     const stop = reportQueueStats(queue, (s) => sent.push(s), 1000);
+    stops.push(stop);
+    return { queue, sent, stop };
+  }
+
+  it('reports a model turning active at once and coalesces later changes into one report per interval', async () => {
+    const { queue, sent, stop } = reporting();
     queue.change('llama', { queued: 1, inflight: 0, held: 1 });
     queue.change('llama', { queued: 2, inflight: 0, held: 2 }); // the same turn: one report
     await vi.advanceTimersByTimeAsync(0);
     expect(sent).toEqual([{ llama: { queued: 2, inflight: 0, held: 2 } }]);
-    for (let i = 1; i <= 100; i++) queue.change('llama', { queued: 0, inflight: i, held: 0 });
+    for (let i = 1; i <= 100; i++) queue.change('llama', busy(i));
     await vi.advanceTimersByTimeAsync(999);
     expect(sent).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
-    expect(sent).toHaveLength(2);
-    expect(sent[1]).toEqual({ llama: { queued: 0, inflight: 100, held: 0 } });
+    expect(sent).toEqual([{ llama: { queued: 2, inflight: 0, held: 2 } }, { llama: busy(100) }]);
     stop();
     queue.change('mistral', { queued: 1, inflight: 0, held: 0 });
     await vi.advanceTimersByTimeAsync(2000);
@@ -71,40 +82,29 @@ describe('reportQueueStats', () => {
   });
 
   it('lets a model turning idle wait for the interval, and reports it at once when it turns active again', async () => {
-    vi.useFakeTimers();
-    const queue = fakeQueue();
-    const sent: Record<string, QueueStats>[] = [];
-    reportQueueStats(queue, (s) => sent.push(s), 1000);
-    queue.change('llama', { queued: 0, inflight: 1, held: 0 });
+    const { queue, sent } = reporting();
+    queue.change('llama', busy(1));
     await vi.advanceTimersByTimeAsync(0);
     queue.change('llama', idle);
     await vi.advanceTimersByTimeAsync(500);
     expect(sent).toHaveLength(1); // idle can wait: KEDA scales to zero only after its cool-down
     await vi.advanceTimersByTimeAsync(500);
     expect(sent.at(-1)).toEqual({ llama: idle });
-    queue.change('llama', { queued: 0, inflight: 1, held: 0 });
+    queue.change('llama', busy(1));
     await vi.advanceTimersByTimeAsync(0);
-    expect(sent).toHaveLength(3);
-    expect(sent.at(-1)).toEqual({ llama: { queued: 0, inflight: 1, held: 0 } });
+    expect(sent).toEqual([{ llama: busy(1) }, { llama: idle }, { llama: busy(1) }]);
   });
 
   it('sends another model turning active at once, carrying the changes waiting for the interval with it', async () => {
-    vi.useFakeTimers();
-    const queue = fakeQueue();
-    const sent: Record<string, QueueStats>[] = [];
-    reportQueueStats(queue, (s) => sent.push(s), 1000);
-    queue.change('llama', { queued: 0, inflight: 1, held: 0 });
+    const { queue, sent } = reporting();
+    queue.change('llama', busy(1));
     await vi.advanceTimersByTimeAsync(0);
-    queue.change('llama', { queued: 0, inflight: 2, held: 0 });
+    queue.change('llama', busy(2));
     await vi.advanceTimersByTimeAsync(100);
     expect(sent).toHaveLength(1);
     queue.change('cold', { queued: 1, inflight: 0, held: 1 });
     await vi.advanceTimersByTimeAsync(0);
-    expect(sent).toHaveLength(2);
-    expect(sent[1]).toEqual({
-      llama: { queued: 0, inflight: 2, held: 0 },
-      cold: { queued: 1, inflight: 0, held: 1 },
-    });
+    expect(sent).toEqual([{ llama: busy(1) }, { llama: busy(2), cold: { queued: 1, inflight: 0, held: 1 } }]);
     await vi.advanceTimersByTimeAsync(5000);
     expect(sent).toHaveLength(2); // nothing changed since
   });
