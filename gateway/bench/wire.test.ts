@@ -72,7 +72,7 @@ describe('addedLatencyFromDump', () => {
 
   it('summarises to p50 and p99', () => {
     const added = Array.from({ length: 200 }, (_, i) => i + 1);
-    expect(summarizeWire(added)).toEqual({ requests: 200, p50Us: 101, p99Us: 199 });
+    expect(summarizeWire(added)).toEqual({ requests: 200, p50Us: 100, p99Us: 198 });
     expect(summarizeWire([])).toBeUndefined();
   });
 });

@@ -16,6 +16,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { percentile } from '@switchyard/testkit';
 
 /** Added latency per request, from one capture. */
 export interface WireLatency {
@@ -85,15 +86,10 @@ export function addedLatencyFromDump(
   return added;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
 /** Summarises per-request added latencies. */
 export function summarizeWire(added: number[]): WireLatency | undefined {
   if (added.length === 0) return undefined;
-  const sorted = [...added].sort((a, b) => a - b);
-  return { requests: sorted.length, p50Us: percentile(sorted, 0.5), p99Us: percentile(sorted, 0.99) };
+  return { requests: added.length, p50Us: percentile(added, 0.5), p99Us: percentile(added, 0.99) };
 }
 
 /** Why a capture cannot run here, or undefined when it can (tcpdump listens on loopback for half a second). */

@@ -11,13 +11,14 @@
  */
 import { parseArgs } from 'node:util';
 import type { ModelDeployment } from '@switchyard/api';
+import { percentile } from '@switchyard/testkit';
 import { startController } from '../src/controller.ts';
 import type { KubeApi } from '../src/k8s/kube-api.ts';
 import { type KubeObject, Resources } from '../src/k8s/objects.ts';
 import { createKubeApi } from '../src/k8s/rest-client.ts';
 import { passingAnalyzer } from '../src/testing/analysis.ts';
 import { startFakeApiServer } from '../src/testing/fake-apiserver.ts';
-import { percentile, startGatewayProcess, startStubPod, whoAnswers } from '../src/testing/processes.ts';
+import { startGatewayProcess, startStubPod, whoAnswers } from '../src/testing/processes.ts';
 import { waitFor } from '../src/testing/wait.ts';
 import { staticVersionSource } from '../src/versions/version-source.ts';
 

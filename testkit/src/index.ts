@@ -1,6 +1,6 @@
 // testkit: public API: install, cache, start and stop real servers as local processes for tests.
 
-export { median } from './bench/median.ts';
+export { median, percentile } from './bench/median.ts';
 export type { NginxProxyOptions } from './bench/nginx.ts';
 export { nginxProxyConfig } from './bench/nginx.ts';
 export type { WrkResult } from './bench/wrk.ts';

@@ -1,7 +1,7 @@
 /**
  * Processes and load for the benchmark and the e2e tests: stub engine pods that say who they are, the
  * gateway and the operator as child processes (the operator never imports the gateway; they meet through
- * the API server, as in a cluster), steady load through the gateway, percentiles.
+ * the API server, as in a cluster), steady load through the gateway.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -10,12 +10,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@switchyard/testkit';
-
-/** The q-quantile (0..1) of `values` (nearest rank). */
-export function percentile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
-}
 
 /** A stub engine answering chat completions with its own name as the completion id. */
 export async function startStubPod(name: string): Promise<{ port: number; close(): Promise<void> }> {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { median } from './median.ts';
+import { median, percentile } from './median.ts';
 import { nginxProxyConfig } from './nginx.ts';
 import { wrkScript } from './wrk.ts';
 
@@ -35,5 +35,15 @@ describe('proxy benchmark helpers', () => {
     expect(median([9, 1, 5])).toBe(5);
     expect(median(rounds)).toBe(4);
     expect(rounds).toEqual([9, 1, 5, 3]);
+  });
+
+  it('take nearest-rank percentiles without reordering the input', () => {
+    const values = Array.from({ length: 200 }, (_, i) => 200 - i); // 200 … 1
+    expect(percentile(values, 0.5)).toBe(100);
+    expect(percentile(values, 0.99)).toBe(198);
+    expect(percentile(values, 1)).toBe(200);
+    expect(percentile([7], 0.99)).toBe(7);
+    expect(percentile([], 0.5)).toBeNaN();
+    expect(values[0]).toBe(200);
   });
 });
