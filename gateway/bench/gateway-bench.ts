@@ -8,7 +8,7 @@
  * over direct, also measured on the wire with tcpdump when it can capture here (`wire.ts`); the request
  * rate at 64 connections (with its p99 and errors) and the ratio to nginx with the same process count; then
  * 1,000 concurrent streams relayed by each proxy at one process per core (all complete? longest silence a
- * client saw).
+ * client saw? on the wire, when did the requests leave for the upstream and the first bytes reach clients?).
  *
  * Every target is measured in `--rounds` rounds, interleaved (round 1 of every target, then round 2, ...), so
  * a burst of machine noise hits every row rather than one; the table shows each figure's median over the
@@ -29,7 +29,14 @@ import { freePort, median, nginxProxyConfig, runWrk, type WrkResult, wrkScript }
 import { cpuMs } from './cpu.ts';
 import { asChild, type Child, spawnReady, waitForHttp } from './processes.ts';
 import { runConcurrentStreams } from './streams.ts';
-import { captureUnavailable, startCapture, type WireLatency } from './wire.ts';
+import {
+  addedLatencyFromDump,
+  burstTimelineFromDump,
+  captureUnavailable,
+  startCapture,
+  summarizeWire,
+  type WireLatency,
+} from './wire.ts';
 
 const { values } = parseArgs({
   options: {
@@ -223,7 +230,11 @@ async function measure(targets: [string, Target][], body: string, name: string):
               upstream: targets[0]![1].port,
             });
       const latency = await runWrk(url, script, 1, latencySeconds);
-      const wire = await capture?.stop();
+      const wire = capture
+        ? summarizeWire(
+            addedLatencyFromDump(await capture.stop(), { proxy: target.port, upstream: targets[0]![1].port }),
+          )
+        : undefined;
       const cpuBefore = cpuMs(target.pid);
       const rate = await runWrk(url, script, 64, rateSeconds);
       const cpuPerRequestUs = ((cpuMs(target.pid) - cpuBefore) * 1000) / Math.max(1, rate.requests);
@@ -289,22 +300,35 @@ async function main(): Promise<void> {
     'Each proxy gets the burst twice: `cold` right after it started (a Node process still compiling its hot path, no',
   );
   console.log(
-    'upstream connection pooled yet), then `warm` (the connections of the first burst kept alive, as in a replica that has run).\n',
+    'upstream connection pooled yet), then `warm` (the connections of the first burst kept alive, as in a replica that has run).',
   );
   console.log(
-    '| path | run | completed | first chunk, p99 / longest wait | longest silence between chunks | p99 of per-stream longest silence | wall time |',
+    noCapture
+      ? ''
+      : "On the wire (tcpdump): when the requests left the proxy for the upstream, and when their first bytes reached the clients, p50 / p99 in ms after the burst's first request reached the proxy.\n",
   );
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(
+    '| path | run | completed | first chunk, p99 / longest wait | longest silence between chunks | p99 of per-stream longest silence | wall time | on the wire: sent upstream / first byte out |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
   const gatewayStreams: string[] = [];
   for (const [path, target] of Object.entries(slowTargets)) {
     for (const run of ['cold', 'warm']) {
+      const ports = { proxy: target.port, upstream: slow.port };
+      const capture = noCapture
+        ? undefined
+        : await startCapture(join(work, `burst-${path}-${run}.pcap`), ports);
       const r = await runConcurrentStreams(
         `http://127.0.0.1:${target.port}/v1/chat/completions`,
         streamCount,
         21,
       );
+      const t = capture ? burstTimelineFromDump(await capture.stop(), ports) : undefined;
+      const onWire = t
+        ? `${t.upstreamSentP50Ms.toFixed(0)} / ${t.upstreamSentP99Ms.toFixed(0)}, ${t.firstByteOutP50Ms.toFixed(0)} / ${t.firstByteOutP99Ms.toFixed(0)} ms`
+        : '-';
       console.log(
-        `| ${path} | ${run} | ${r.completed}/${r.streams} | ${r.p99FirstChunkMs.toFixed(0)} / ${r.maxFirstChunkMs.toFixed(0)} ms | ${r.maxGapMs.toFixed(0)} ms | ${r.p99GapMs.toFixed(0)} ms | ${r.seconds.toFixed(1)} s |`,
+        `| ${path} | ${run} | ${r.completed}/${r.streams} | ${r.p99FirstChunkMs.toFixed(0)} / ${r.maxFirstChunkMs.toFixed(0)} ms | ${r.maxGapMs.toFixed(0)} ms | ${r.p99GapMs.toFixed(0)} ms | ${r.seconds.toFixed(1)} s | ${onWire} |`,
       );
       if (path === 'gateway')
         gatewayStreams.push(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addedLatencyFromDump, summarizeWire } from './wire.ts';
+import { addedLatencyFromDump, burstTimelineFromDump, summarizeWire } from './wire.ts';
 
 const PROXY = 8080;
 const UP = 9000;
@@ -74,5 +74,36 @@ describe('addedLatencyFromDump', () => {
     const added = Array.from({ length: 200 }, (_, i) => i + 1);
     expect(summarizeWire(added)).toEqual({ requests: 200, p50Us: 100, p99Us: 198 });
     expect(summarizeWire([])).toBeUndefined();
+  });
+});
+
+describe('burstTimelineFromDump', () => {
+  it('times each connection: request in, first request upstream, first byte back out, from the first request', () => {
+    const lines: string[] = [];
+    // 100 clients, the k-th arriving at k ms; the proxy forwards each 10k ms after the burst began (a
+    // proxy falling behind), and answers each 60 ms after forwarding.
+    for (let k = 0; k < 100; k++) {
+      const client = 41000 + k;
+      const pooled = 52000 + k;
+      lines.push(pkt(k * 1000, client, PROXY, 192));
+      lines.push(pkt(k * 10_000, pooled, UP, 250));
+      lines.push(pkt(k * 10_000 + 50_000, UP, pooled, 300));
+      lines.push(pkt(k * 10_000 + 60_000, PROXY, client, 300));
+      lines.push(pkt(k * 10_000 + 70_000, PROXY, client, 120)); // a later event: not the first byte
+      lines.push(pkt(k * 10_000 + 80_000, pooled, UP, 0)); // an ACK
+    }
+    lines.sort(); // by timestamp, as tcpdump prints them
+    const t = burstTimelineFromDump(lines, { proxy: PROXY, upstream: UP });
+    expect(t).toEqual({
+      requests: 100,
+      upstreamSentP50Ms: 490,
+      upstreamSentP99Ms: 980,
+      firstByteOutP50Ms: 550,
+      firstByteOutP99Ms: 1040,
+    });
+  });
+
+  it('says nothing for a capture without requests', () => {
+    expect(burstTimelineFromDump([pkt(0, UP, POOL, 300)], { proxy: PROXY, upstream: UP })).toBeUndefined();
   });
 });

@@ -38,6 +38,11 @@ interface Exchange {
 // `tcpdump -n -tt` lines: "1732412345.123456 IP 127.0.0.1.41000 > 127.0.0.1.8080: Flags [P.], seq ..., length 192: ..."
 const LINE = /^(\d+)\.(\d+) IP6? [\d.:a-f]+\.(\d+) > [\d.:a-f]+\.(\d+): .*?length (\d+)/;
 
+/** A dump line's timestamp in microseconds. */
+function timeUs(m: RegExpExecArray): number {
+  return Number(m[1]) * 1e6 + Number((m[2] ?? '').padEnd(6, '0').slice(0, 6));
+}
+
 /**
  * Added latency per request from `tcpdump -n -tt` text of a run with one request in flight at a time.
  * A data packet to the proxy's port starts a request (unless the previous one has no response
@@ -62,7 +67,7 @@ export function addedLatencyFromDump(
   for (const line of lines) {
     const m = LINE.exec(line);
     if (!m || m[5] === '0') continue;
-    const t = Number(m[1]) * 1e6 + Number((m[2] ?? '').padEnd(6, '0').slice(0, 6));
+    const t = timeUs(m);
     const [from, to] = [m[3], m[4]];
     if (to === proxy) {
       if (current && current.clientLastOut === undefined) continue; // the rest of the same request
@@ -84,6 +89,66 @@ export function addedLatencyFromDump(
   }
   close();
   return added;
+}
+
+/**
+ * Where a burst of concurrent requests waited, from a capture of that burst alone: for each request, when it
+ * left the proxy for the upstream and when the proxy's first response byte reached its client, in ms after
+ * the burst's first request reached the proxy (p50 and p99 over the burst). A proxy that reads and forwards
+ * at once sends upstream requests about as fast as they arrive.
+ */
+export interface BurstTimeline {
+  requests: number;
+  upstreamSentP50Ms: number;
+  upstreamSentP99Ms: number;
+  firstByteOutP50Ms: number;
+  firstByteOutP99Ms: number;
+}
+
+/**
+ * {@link BurstTimeline} from `tcpdump -n -tt` text: a connection's first data packet to the proxy is its
+ * request, its first data packet from the proxy the first response byte; a connection's first data packet
+ * to the upstream is a forwarded request (one per connection: no pipelining).
+ */
+export function burstTimelineFromDump(
+  lines: Iterable<string>,
+  ports: { proxy: number; upstream: number },
+): BurstTimeline | undefined {
+  const proxy = String(ports.proxy);
+  const upstream = String(ports.upstream);
+  const requested = new Map<string, number>(); // client port → request time
+  const answered = new Set<string>();
+  const forwarded = new Set<string>(); // proxy-side ports of upstream connections
+  const sent: number[] = [];
+  const firstBytes: number[] = [];
+  let start = Number.POSITIVE_INFINITY;
+  for (const line of lines) {
+    const m = LINE.exec(line);
+    if (!m || m[5] === '0') continue;
+    const t = timeUs(m) / 1000;
+    const [from, to] = [m[3]!, m[4]!];
+    if (to === proxy) {
+      if (!requested.has(from)) requested.set(from, t);
+      start = Math.min(start, t);
+    } else if (from === proxy) {
+      if (requested.has(to) && !answered.has(to)) {
+        answered.add(to);
+        firstBytes.push(t);
+      }
+    } else if (to === upstream && !forwarded.has(from)) {
+      forwarded.add(from);
+      sent.push(t);
+    }
+  }
+  if (requested.size === 0) return undefined;
+  const after = (times: number[], q: number) => percentile(times, q) - start;
+  return {
+    requests: requested.size,
+    upstreamSentP50Ms: after(sent, 0.5),
+    upstreamSentP99Ms: after(sent, 0.99),
+    firstByteOutP50Ms: after(firstBytes, 0.5),
+    firstByteOutP99Ms: after(firstBytes, 0.99),
+  };
 }
 
 /** Summarises per-request added latencies. */
@@ -112,8 +177,8 @@ export function captureUnavailable(): string | undefined {
 
 /** A running capture of the proxy's and the upstream's loopback traffic into `file`. */
 export interface Capture {
-  /** Stops the capture and measures the added latency of the requests it saw. */
-  stop(): Promise<WireLatency | undefined>;
+  /** Stops the capture and returns it as `tcpdump -n -tt` lines (the file is removed). */
+  stop(): Promise<string[]>;
 }
 
 /** Starts tcpdump on loopback for the two ports; resolves once it is listening. */
@@ -123,7 +188,8 @@ export async function startCapture(
 ): Promise<Capture> {
   const proc = spawn(
     'tcpdump',
-    // A 64 MiB buffer and 96-byte snapshots: a 1-in-flight run is ~40k packets per second, none may be dropped.
+    // A 64 MiB buffer and 96-byte snapshots: a 1-in-flight run or a 1,000-stream burst is ~40k packets per
+    // second, and none may be dropped.
     [
       '-i',
       'lo',
@@ -153,7 +219,7 @@ export async function startCapture(
       lines.on('line', (l) => collected.push(l));
       await once(lines, 'close');
       rmSync(file, { force: true });
-      return summarizeWire(addedLatencyFromDump(collected, ports));
+      return collected;
     },
   };
 }
