@@ -222,19 +222,13 @@ async function measure(targets: [string, Target][], body: string, name: string):
     for (const [i, [path, target]] of targets.entries()) {
       const url = `http://127.0.0.1:${target.port}/v1/chat/completions`;
       await runWrk(url, script, 1, 1); // warm-up: connections, JIT
+      const ports = { proxy: target.port, upstream: targets[0]![1].port };
       const capture =
         noCapture || path === 'direct'
           ? undefined
-          : await startCapture(join(work, `${name}-${i}-${round}.pcap`), {
-              proxy: target.port,
-              upstream: targets[0]![1].port,
-            });
+          : await startCapture(join(work, `${name}-${i}-${round}.pcap`), ports);
       const latency = await runWrk(url, script, 1, latencySeconds);
-      const wire = capture
-        ? summarizeWire(
-            addedLatencyFromDump(await capture.stop(), { proxy: target.port, upstream: targets[0]![1].port }),
-          )
-        : undefined;
+      const wire = capture ? summarizeWire(addedLatencyFromDump(await capture.stop(), ports)) : undefined;
       const cpuBefore = cpuMs(target.pid);
       const rate = await runWrk(url, script, 64, rateSeconds);
       const cpuPerRequestUs = ((cpuMs(target.pid) - cpuBefore) * 1000) / Math.max(1, rate.requests);
