@@ -67,6 +67,35 @@ describe('createAdmissionQueue', () => {
     expect(queue.stats('m')).toEqual({ queued: 0, inflight: 2, held: 0 });
   });
 
+  it('tryAdmit grants a slot without a promise only when nobody waits and there is room', async () => {
+    const { queue } = setup();
+    const now = queue.tryAdmit({ model: 'm', tenant: 'a' });
+    expect(now?.waitedMs).toBe(0);
+    expect(queue.stats('m')).toEqual({ queued: 0, inflight: 1, held: 0 });
+    expect(queue.tryAdmit({ model: 'm' })).toBeUndefined(); // no room: the caller waits with admit
+    const waiting = queue.admit({ model: 'm', tenant: 'b' });
+    now!.release();
+    expect(queue.stats('m').inflight).toBe(1); // the waiter took the freed slot
+    expect(queue.tryAdmit({ model: 'm' })).toBeUndefined();
+    (await waiting).release();
+    const aborted = new AbortController();
+    aborted.abort();
+    expect(queue.tryAdmit({ model: 'm', signal: aborted.signal })).toBeUndefined();
+    expect(queue.tryAdmit({ model: 'm' })).toBeDefined();
+  });
+
+  it('tryAdmit does not pass requests already waiting', async () => {
+    const { queue, endpoints } = setup();
+    const first = queue.tryAdmit({ model: 'm' })!;
+    const waiting = queue.admit({ model: 'm', tenant: 'w' });
+    // Room appears without a notification (the recheck timer has not fired): the waiter is still first.
+    endpoints().push({ ...endpoints()[0]!, id: 'e1', outstanding: 0 });
+    expect(queue.tryAdmit({ model: 'm' })).toBeUndefined();
+    first.release(); // pumps: the waiter goes, then there is room for newcomers again
+    expect((await waiting).waitedMs).toBe(0);
+    expect(queue.tryAdmit({ model: 'm' })).toBeDefined();
+  });
+
   it('queues when every endpoint is saturated and releases in turn', async () => {
     const { queue, clock } = setup();
     const first = await queue.admit({ model: 'm' });

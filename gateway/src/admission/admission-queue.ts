@@ -89,6 +89,11 @@ export const hasDemand = (s: QueueStats): boolean => s.queued + s.inflight > 0;
 export interface AdmissionQueue {
   /** Waits for a slot; rejects with {@link AdmissionError}. */
   admit(request: AdmitRequest): Promise<Ticket>;
+  /**
+   * A slot now, when nobody waits and the model has room (what `admit` resolves at once); otherwise
+   * `undefined`, and the caller waits with `admit`. Spares the common case a promise.
+   */
+  tryAdmit(request: AdmitRequest): Ticket | undefined;
   /** Re-checks capacity (call when endpoints change or metrics are scraped). No model: all models. */
   notify(model?: string): void;
   stats(model: string): QueueStats;
@@ -184,18 +189,25 @@ export function createAdmissionQueue(options: AdmissionQueueOptions): AdmissionQ
     w.timer = clock.setTimeout(() => armDeadline(model, s, w), deadline - elapsed);
   }
 
+  function tryAdmit(request: AdmitRequest): Ticket | undefined {
+    const { model } = request;
+    const s = stateOf(model);
+    if (request.signal?.aborted || s.queue.size > 0 || !hasRoom(model, s)) return undefined;
+    const tenant = request.tenant ?? 'default';
+    s.queue.charge(tenant, request.tokens ?? 0);
+    const ticket = grant(model, s, tenant, 0, request.tokens ?? 0);
+    changed(model);
+    return ticket;
+  }
+
   function admit(request: AdmitRequest): Promise<Ticket> {
     const { model } = request;
     const tenant = request.tenant ?? 'default';
     const s = stateOf(model);
     const policy = options.policy(model);
     if (request.signal?.aborted) return Promise.reject(new AdmissionError('cancelled', model, 0));
-    if (s.queue.size === 0 && hasRoom(model, s)) {
-      s.queue.charge(tenant, request.tokens ?? 0);
-      const ticket = grant(model, s, tenant, 0, request.tokens ?? 0);
-      changed(model);
-      return Promise.resolve(ticket);
-    }
+    const now = tryAdmit(request);
+    if (now) return Promise.resolve(now);
     if (s.queue.size >= policy.maxQueueDepth) {
       const room = makeRoom(model, s, tenant, policy);
       if (room !== 'made') return Promise.reject(new AdmissionError(room, model, policy.retryAfterSeconds));
@@ -265,6 +277,7 @@ export function createAdmissionQueue(options: AdmissionQueueOptions): AdmissionQ
 
   return {
     admit,
+    tryAdmit,
     notify(model) {
       for (const m of model ? [model] : [...states.keys()]) pump(m);
     },

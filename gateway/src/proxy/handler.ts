@@ -142,7 +142,8 @@ async function handle(
   };
   outgoing.once('close', onClose);
   try {
-    await admitRequest(exchange, deps, body, model, principal.keyId, clientGone, outgoing);
+    const waiting = admitRequest(exchange, deps, body, model, principal.keyId, clientGone, outgoing);
+    if (waiting) await waiting;
   } catch (error) {
     outgoing.off('close', onClose);
     throw error;

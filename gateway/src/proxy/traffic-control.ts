@@ -45,13 +45,16 @@ export interface TrafficControl {
   outliers: OutlierDetector;
   scraper: MetricsScraper;
   maxAttempts: number;
-  /** Counted (`/tokenize`) or estimated tokens to reserve for a request. */
-  estimateTokens(model: string, body: CountableBody): Promise<TokenEstimate>;
+  /**
+   * Counted (`/tokenize`) or estimated tokens to reserve for a request: synchronous when estimated, a
+   * promise when the engine is asked.
+   */
+  estimateTokens(model: string, body: CountableBody): TokenEstimate | Promise<TokenEstimate>;
   /** Feeds real prompt usage back into the estimate. */
   observeUsage(body: CountableBody, promptTokens: number): void;
   pickerFor(model: string): Picker;
   /** The model's endpoints with ejected ones marked not ready. */
-  candidates(model: string): EndpointState[];
+  candidates(model: string): readonly EndpointState[];
   priorityOf(tenant: string): number;
   /** Models served or configured (a configured model with zero endpoints holds requests instead of 404). */
   isKnownModel(model: string): boolean;
@@ -159,13 +162,13 @@ export function createTrafficControl(options: TrafficControlOptions): TrafficCon
     outliers,
     scraper,
     maxAttempts: r.retries.maxAttempts,
-    async estimateTokens(model, body) {
+    estimateTokens(model, body) {
       if (!rl.tokenizeWithBackend || rl.rules.length === 0) return estimator.estimate(body);
       const endpoint = candidates(model).find((e) => e.ready);
-      const counted = endpoint
-        ? await countWithBackend(endpoint.url, model, body, { timeoutMs: rl.tokenizeTimeoutMs })
-        : undefined;
-      return estimator.estimate(body, counted);
+      if (!endpoint) return estimator.estimate(body);
+      return countWithBackend(endpoint.url, model, body, { timeoutMs: rl.tokenizeTimeoutMs }).then(
+        (counted) => estimator.estimate(body, counted),
+      );
     },
     observeUsage: (body, promptTokens) => estimator.observe(body, promptTokens),
     pickerFor,

@@ -14,6 +14,36 @@ function setup(rules: RateLimitRule[]) {
 }
 
 describe('createRateLimiter', () => {
+  it('answers at once, without a promise or the store, when no rule applies', async () => {
+    const calls: string[] = [];
+    const store: RateLimitStore = {
+      kind: 'memory',
+      reserve: async () => {
+        calls.push('reserve');
+        return { allowed: true, buckets: [], retryAfterMs: 0 };
+      },
+      settle: async () => {},
+      ready: async () => true,
+      close: async () => {},
+    };
+    const none = createRateLimiter({ rules: [], store });
+    const d = none.reserve(who, 100);
+    expect(d).not.toBeInstanceOf(Promise);
+    expect(d).toMatchObject({ allowed: true, reason: 'ok', headers: {} });
+    const other = createRateLimiter({
+      rules: [{ name: 'tenant', by: ['tenant'], match: { tenant: 'someone-else' }, requestsPerMinute: 1 }],
+      store,
+    });
+    expect(other.reserve(who, 100)).not.toBeInstanceOf(Promise); // the rule does not apply to `who`
+    const applies = createRateLimiter({
+      rules: [{ name: 'key', by: ['apiKey'], requestsPerMinute: 1 }],
+      store,
+    });
+    expect(applies.reserve(who, 100)).toBeInstanceOf(Promise);
+    await applies.reserve(who, 100);
+    expect(calls).toEqual(['reserve', 'reserve']);
+  });
+
   it('admits within limits and reports OpenAI headers', async () => {
     const { limiter } = setup([
       { name: 'key', by: ['apiKey'], requestsPerMinute: 60, tokensPerMinute: 1000 },

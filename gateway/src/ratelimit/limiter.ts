@@ -64,8 +64,11 @@ export interface RateLimitDecision {
 
 /** What the proxy calls. */
 export interface RateLimiter {
-  /** Reserves one request and `tokens` (estimated prompt + max output) for `who`. */
-  reserve(who: RateLimitIdentity, tokens: number): Promise<RateLimitDecision>;
+  /**
+   * Reserves one request and `tokens` (estimated prompt + max output) for `who`. The decision comes back
+   * synchronously when no rule applies (the store is not asked), otherwise as a promise.
+   */
+  reserve(who: RateLimitIdentity, tokens: number): RateLimitDecision | Promise<RateLimitDecision>;
   /** Waits (at most `timeoutMs`) for the store to connect, so a starting replica does not fail open needlessly. */
   ready(timeoutMs: number): Promise<boolean>;
   /** The OpenAI error body of a rejected decision. */
@@ -74,6 +77,13 @@ export interface RateLimiter {
 }
 
 const noReservation: Reservation = { reservedTokens: 0, settle: () => Promise.resolve() };
+/** The decision when no rule applies to a request: one shared object, nothing to settle. */
+const unlimited: RateLimitDecision = Object.freeze({
+  allowed: true,
+  reason: 'ok',
+  headers: Object.freeze({}) as Record<string, string>,
+  reservation: noReservation,
+});
 
 function rejectionMessage(op: RuleOp, remaining: number, resetMs: number, retryMs: number): string {
   const what = op.unit === 'requests' ? 'requests per min (RPM)' : 'tokens per min (TPM)';
@@ -104,9 +114,17 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     logFailure(`rate-limit store (${store.kind}) unavailable, failing ${policy}: ${why}`);
   }
 
-  async function reserve(who: RateLimitIdentity, tokens: number): Promise<RateLimitDecision> {
+  function reserve(who: RateLimitIdentity, tokens: number): RateLimitDecision | Promise<RateLimitDecision> {
+    if (rules.length === 0) return unlimited;
     const ops = bucketsFor(rules, who, tokens);
-    if (ops.length === 0) return { allowed: true, reason: 'ok', headers: {}, reservation: noReservation };
+    return ops.length === 0 ? unlimited : reserveInStore(who, ops, tokens);
+  }
+
+  async function reserveInStore(
+    who: RateLimitIdentity,
+    ops: RuleOp[],
+    tokens: number,
+  ): Promise<RateLimitDecision> {
     let outcome: Awaited<ReturnType<RateLimitStore['reserve']>>;
     try {
       outcome = await store.reserve(ops);

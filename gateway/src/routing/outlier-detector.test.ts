@@ -30,6 +30,16 @@ describe('createOutlierDetector', () => {
     expect(detector.apply([endpoint('a'), endpoint('b')]).map((e) => e.ready)).toEqual([false, true]);
   });
 
+  it('hands back the same endpoints, not a copy, while nothing is ejected or failing', () => {
+    const { detector } = setup();
+    const endpoints = [endpoint('a'), endpoint('b')];
+    expect(detector.apply(endpoints)).toBe(endpoints);
+    detector.recordFailure('a');
+    expect(detector.apply(endpoints).map((e) => e.ready)).toEqual([true, true]);
+    detector.recordSuccess('a');
+    expect(detector.apply(endpoints)).toBe(endpoints);
+  });
+
   it('lets exactly one probe through when half-open and recovers on its success', () => {
     const { detector, clock, events } = setup();
     for (let i = 0; i < 3; i++) detector.recordFailure('a');

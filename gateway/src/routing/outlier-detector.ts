@@ -30,7 +30,7 @@ export interface OutlierDetector {
   recordSuccess(id: string): void;
   recordFailure(id: string): void;
   /** Endpoints routing may use, with ejected ones marked not ready. */
-  apply(endpoints: readonly EndpointState[]): EndpointState[];
+  apply(endpoints: readonly EndpointState[]): readonly EndpointState[];
 }
 
 interface Health {
@@ -88,6 +88,8 @@ export function createOutlierDetector(options: OutlierOptions): OutlierDetector 
       if (h.failures >= options.consecutiveFailures) eject(id, h, options.baseEjectionMs);
     },
     apply(endpoints) {
+      // The same array when nothing is ejected (the common case, asked several times per request).
+      if (health.size === 0) return endpoints;
       return endpoints.map((e) => (e.ready && !detector.isAvailable(e.id) ? { ...e, ready: false } : e));
     },
   };
