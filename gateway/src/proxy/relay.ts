@@ -22,25 +22,12 @@ export interface RelayContext {
 const CLIENT_CLOSED = 499;
 const MAX_ERROR_BODY = 64 * 1024;
 
-function collect(body: UpstreamResponse['body'], limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    body.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    body.on('end', () => resolve(Buffer.concat(chunks)));
-    body.on('error', reject);
-  });
-}
-
 /** Relays a complete JSON response, reading usage from it. */
 export async function relayJson(ctx: RelayContext): Promise<void> {
   const { exchange, outgoing, response } = ctx;
   let payload: Buffer;
   try {
-    payload = await collect(response.body);
+    payload = await response.body.collect();
   } catch (error) {
     const failure = classifyUpstreamError(error);
     ctx.release(failure.status, failure.reason);
@@ -67,7 +54,7 @@ export async function relayUpstreamError(ctx: RelayContext): Promise<void> {
   const { exchange, outgoing, response } = ctx;
   let payload: Buffer;
   try {
-    payload = await collect(response.body, MAX_ERROR_BODY);
+    payload = await response.body.collect(MAX_ERROR_BODY);
   } catch (error) {
     const failure = classifyUpstreamError(error);
     ctx.release(failure.status, failure.reason);

@@ -27,6 +27,8 @@ export class UpstreamBody extends EventEmitter {
   #error: Error | undefined;
   #closed = false;
   #scheduled = false;
+  /** Set by `collect`: chunks go here, without events. */
+  #collector: Collector | undefined;
 
   constructor(source: BodySource) {
     super();
@@ -66,9 +68,38 @@ export class UpstreamBody extends EventEmitter {
     this.#source.abort(error ?? new Error('upstream body destroyed'));
   }
 
+  /**
+   * The whole body in one buffer, for JSON responses: the chunks are gathered as they come, with no
+   * `data`/`end` events, listeners or deferred turns per chunk. Past `limit` bytes the rest is read and
+   * dropped. Rejects with the body's failure. Instead of events, not with them: call once, before any `on`.
+   */
+  collect(limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const collector = new Collector(limit, resolve, reject);
+      for (const chunk of this.#queue) collector.add(chunk);
+      this.#queue = [];
+      if (this.#error) {
+        this.#closed = true;
+        reject(this.#error);
+        return;
+      }
+      if (this.#ended) {
+        this.#closed = true;
+        resolve(collector.result());
+        return;
+      }
+      this.#collector = collector;
+      this.#source.resume();
+    });
+  }
+
   /** From the dispatch handler: one chunk. Returns false to ask undici to pause the socket. */
   push(chunk: Buffer): boolean {
     if (this.#closed) return true;
+    if (this.#collector) {
+      this.#collector.add(chunk);
+      return true;
+    }
     if (this.#flowing && this.#queue.length === 0) {
       this.#emitData(chunk);
       return this.#flowing;
@@ -80,12 +111,24 @@ export class UpstreamBody extends EventEmitter {
   /** From the dispatch handler: the body is complete. */
   end(): void {
     this.#ended = true;
+    const collector = this.#collector;
+    if (collector) {
+      this.#closed = true;
+      collector.resolve(collector.result());
+      return;
+    }
     this.#schedule();
   }
 
   /** From the dispatch handler: the body failed (timeout, reset, abort). Queued data is dropped. */
   fail(error: Error): void {
     if (this.#closed || this.#error) return;
+    const collector = this.#collector;
+    if (collector) {
+      this.#closed = true;
+      collector.reject(error);
+      return;
+    }
     this.#error = error;
     this.#queue = [];
     this.#schedule();
@@ -121,5 +164,29 @@ export class UpstreamBody extends EventEmitter {
       return;
     }
     this.#source.resume();
+  }
+}
+
+/** Where `collect` gathers a body: up to `limit` bytes kept, the rest counted and dropped. */
+class Collector {
+  readonly chunks: Buffer[] = [];
+  size = 0;
+  readonly limit: number;
+  readonly resolve: (body: Buffer) => void;
+  readonly reject: (error: Error) => void;
+
+  constructor(limit: number, resolve: (body: Buffer) => void, reject: (error: Error) => void) {
+    this.limit = limit;
+    this.resolve = resolve;
+    this.reject = reject;
+  }
+
+  add(chunk: Buffer): void {
+    this.size += chunk.length;
+    if (this.size <= this.limit) this.chunks.push(chunk);
+  }
+
+  result(): Buffer {
+    return this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
   }
 }
