@@ -93,6 +93,9 @@ async function startGatewayProcess(upstreamPort: number, processes: number): Pro
       // admission's nor the upstream pool's, whose default of 256 connections per pod would queue streams).
       'admission: { maxConcurrency: 100000 }',
       `upstream: { connectionsPerEndpoint: ${Math.max(256, streamCount)} }`,
+      // Nor is there an engine's /metrics to read: a scrape would only be one more request to the upstream
+      // each second, counted by the burst timeline as a forwarded stream.
+      'routing: { scrape: { intervalMs: 0 } }',
       `server: { port: ${port}, adminPort: ${adminPort}, workers: ${processes} }`,
       'endpoints:',
       `  - { id: up, url: "http://127.0.0.1:${upstreamPort}", model: bench }`,
