@@ -84,9 +84,9 @@ export function createApiListener(
       writeError(outgoing, error, requestId);
       return;
     }
-    route(incoming, outgoing, principal, requestId).catch((error: unknown) =>
-      writeError(outgoing, error, requestId),
-    );
+    route(incoming, outgoing, principal, requestId, (failure) => {
+      if (failure !== undefined) writeError(outgoing, failure, requestId);
+    });
   };
 }
 

@@ -10,40 +10,50 @@ const tooLarge = (limit: number) =>
     code: 'request_too_large',
   });
 
-/** Reads the whole body, refusing more than `limit` bytes (413) before buffering them. */
-export function readBody(incoming: IncomingMessage, limit: number): Promise<Buffer> {
+/** Where {@link readBody} reports, once. */
+export interface BodySink {
+  bodyRead(raw: Buffer): void;
+  bodyFailed(error: Error): void;
+}
+
+/**
+ * Reads the whole body, refusing more than `limit` bytes (413) before buffering them, and reports to `sink`
+ * (no promise: the proxy's hot path is callbacks end to end, ADR 0002 seventh pass).
+ */
+export function readBody(incoming: IncomingMessage, limit: number, sink: BodySink): void {
   const declared = Number(incoming.headers['content-length'] ?? Number.NaN);
-  if (declared > limit) return Promise.reject(tooLarge(limit));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        incoming.resume();
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
+  if (declared > limit) {
+    sink.bodyFailed(tooLarge(limit));
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) {
       cleanup();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    const cleanup = () => {
-      incoming.off('data', onData);
-      incoming.off('end', onEnd);
-      incoming.off('error', onError);
-    };
-    incoming.on('data', onData);
-    incoming.on('end', onEnd);
-    incoming.on('error', onError);
-  });
+      incoming.resume();
+      sink.bodyFailed(tooLarge(limit));
+      return;
+    }
+    chunks.push(chunk);
+  };
+  const onEnd = () => {
+    cleanup();
+    sink.bodyRead(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+  };
+  const onError = (error: Error) => {
+    cleanup();
+    sink.bodyFailed(error);
+  };
+  const cleanup = () => {
+    incoming.off('data', onData);
+    incoming.off('end', onEnd);
+    incoming.off('error', onError);
+  };
+  incoming.on('data', onData);
+  incoming.on('end', onEnd);
+  incoming.on('error', onError);
 }
 
 /** Parses a JSON body and validates it; 400 with `param` naming the field on failure. */

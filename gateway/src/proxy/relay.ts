@@ -22,69 +22,81 @@ export interface RelayContext {
 const CLIENT_CLOSED = 499;
 const MAX_ERROR_BODY = 64 * 1024;
 
+/**
+ * How a relay that can still fail before its first byte reports: with nothing once the response is written
+ * (or the client is gone), or with the error to render (nothing has been written then).
+ */
+export type RelayDone = (failure?: GatewayError) => void;
+
 /** Relays a complete JSON response, reading usage from it. */
-export async function relayJson(ctx: RelayContext): Promise<void> {
-  const { exchange, outgoing, response } = ctx;
-  let payload: Buffer;
-  try {
-    payload = await response.body.collect();
-  } catch (error) {
-    const failure = classifyUpstreamError(error);
-    ctx.release(failure.status, failure.reason);
-    if (failure.reason === 'aborted' || outgoing.destroyed) {
-      exchange.finish(CLIENT_CLOSED, 'client_closed');
+export function relayJson(ctx: RelayContext, done: RelayDone): void {
+  ctx.response.body.collect((error, payload) => {
+    const { exchange, outgoing, response } = ctx;
+    if (error || !payload) {
+      const failure = classifyUpstreamError(error);
+      ctx.release(failure.status, failure.reason);
+      if (failure.reason === 'aborted' || outgoing.destroyed) {
+        exchange.finish(CLIENT_CLOSED, 'client_closed');
+        done();
+        return;
+      }
+      done(failure);
       return;
     }
-    throw failure;
-  }
-  // The client first; the accounting (usage, the endpoint's release, metrics, spans) is not on its clock.
-  outgoing.writeHead(response.statusCode, {
-    'content-type': 'application/json',
-    'content-length': payload.length,
-    'x-request-id': ctx.requestId,
+    // The client first; the accounting (usage, the endpoint's release, metrics, spans) is not on its clock.
+    outgoing.writeHead(response.statusCode, {
+      'content-type': 'application/json',
+      'content-length': payload.length,
+      'x-request-id': ctx.requestId,
+    });
+    outgoing.end(payload);
+    exchange.usage = extractUsageFromBuffer(payload);
+    ctx.release(response.statusCode);
+    exchange.finish(response.statusCode);
+    done();
   });
-  outgoing.end(payload);
-  exchange.usage = extractUsageFromBuffer(payload);
-  ctx.release(response.statusCode);
-  exchange.finish(response.statusCode);
 }
 
 /** Relays an engine error response: OpenAI-shaped bodies pass through, anything else becomes a 502. */
-export async function relayUpstreamError(ctx: RelayContext): Promise<void> {
-  const { exchange, outgoing, response } = ctx;
-  let payload: Buffer;
-  try {
-    payload = await response.body.collect(MAX_ERROR_BODY);
-  } catch (error) {
-    const failure = classifyUpstreamError(error);
-    ctx.release(failure.status, failure.reason);
-    throw failure;
-  }
-  let code: string | null = 'upstream_error';
-  let parsed: { error?: { code?: unknown } } | undefined;
-  try {
-    parsed = JSON.parse(payload.toString('utf8')) as { error?: { code?: unknown } };
-  } catch {
-    parsed = undefined;
-  }
-  ctx.release(response.statusCode, `status_${response.statusCode}`);
-  if (!parsed?.error) {
-    throw new GatewayError(502, `The model server answered ${response.statusCode} without an error body.`, {
-      type: 'server_error',
-      code: 'upstream_bad_response',
-    });
-  }
-  if (parsed.error.code !== undefined && parsed.error.code !== null) code = String(parsed.error.code);
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/json',
-    'content-length': payload.length,
-    'x-request-id': ctx.requestId,
-  };
-  const retryAfter = response.headers['retry-after'];
-  if (typeof retryAfter === 'string') headers['retry-after'] = retryAfter;
-  outgoing.writeHead(response.statusCode, headers);
-  outgoing.end(payload);
-  exchange.finish(response.statusCode, code);
+export function relayUpstreamError(ctx: RelayContext, done: RelayDone): void {
+  ctx.response.body.collect((error, payload) => {
+    const { exchange, outgoing, response } = ctx;
+    if (error || !payload) {
+      const failure = classifyUpstreamError(error);
+      ctx.release(failure.status, failure.reason);
+      done(failure);
+      return;
+    }
+    let code: string | null = 'upstream_error';
+    let parsed: { error?: { code?: unknown } } | undefined;
+    try {
+      parsed = JSON.parse(payload.toString('utf8')) as { error?: { code?: unknown } };
+    } catch {
+      parsed = undefined;
+    }
+    ctx.release(response.statusCode, `status_${response.statusCode}`);
+    if (!parsed?.error) {
+      done(
+        new GatewayError(502, `The model server answered ${response.statusCode} without an error body.`, {
+          type: 'server_error',
+          code: 'upstream_bad_response',
+        }),
+      );
+      return;
+    }
+    if (parsed.error.code !== undefined && parsed.error.code !== null) code = String(parsed.error.code);
+    const headers: Record<string, string | number> = {
+      'content-type': 'application/json',
+      'content-length': payload.length,
+      'x-request-id': ctx.requestId,
+    };
+    const retryAfter = response.headers['retry-after'];
+    if (typeof retryAfter === 'string') headers['retry-after'] = retryAfter;
+    outgoing.writeHead(response.statusCode, headers);
+    outgoing.end(payload);
+    exchange.finish(response.statusCode, code);
+    done();
+  }, MAX_ERROR_BODY);
 }
 
 /** Relays an SSE stream event by event, honouring the client's backpressure. Returns at once. */

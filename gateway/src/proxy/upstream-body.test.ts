@@ -14,6 +14,12 @@ function source() {
 
 const flush = () => new Promise((r) => setImmediate(r));
 
+/** `collect` as a promise, for the tests. */
+const collected = (body: UpstreamBody, limit?: number) =>
+  new Promise<Buffer>((resolve, reject) =>
+    body.collect((error, whole) => (error ? reject(error) : resolve(whole!)), limit),
+  );
+
 describe('UpstreamBody', () => {
   it('relays data queued before a listener, in order, then ends', async () => {
     const src = source();
@@ -36,7 +42,7 @@ describe('UpstreamBody', () => {
       let events = 0;
       body.on('end', () => events++);
       body.push(Buffer.from('{"a":'));
-      const whole = body.collect();
+      const whole = collected(body);
       expect(src.calls).toContain('resume');
       expect(body.push(Buffer.from('1}'))).toBe(true);
       body.end();
@@ -49,12 +55,12 @@ describe('UpstreamBody', () => {
       const body = new UpstreamBody(source());
       body.push(Buffer.from('done'));
       body.end();
-      expect((await body.collect()).toString()).toBe('done');
+      expect((await collected(body)).toString()).toBe('done');
     });
 
     it('keeps at most `limit` bytes and reads the rest', async () => {
       const body = new UpstreamBody(source());
-      const whole = body.collect(4);
+      const whole = collected(body, 4);
       body.push(Buffer.from('abc'));
       body.push(Buffer.from('defg'));
       body.push(Buffer.from('h'));
@@ -64,14 +70,14 @@ describe('UpstreamBody', () => {
 
     it('rejects with the failure, before or after it is called', async () => {
       const late = new UpstreamBody(source());
-      const whole = late.collect();
+      const whole = collected(late);
       late.push(Buffer.from('x'));
       late.fail(new Error('reset'));
       await expect(whole).rejects.toThrow('reset');
 
       const early = new UpstreamBody(source());
       early.fail(new Error('timeout'));
-      await expect(early.collect()).rejects.toThrow('timeout');
+      await expect(collected(early)).rejects.toThrow('timeout');
     });
   });
 });

@@ -69,28 +69,26 @@ export class UpstreamBody extends EventEmitter {
   }
 
   /**
-   * The whole body in one buffer, for JSON responses: the chunks are gathered as they come, with no
-   * `data`/`end` events, listeners or deferred turns per chunk. Past `limit` bytes the rest is read and
-   * dropped. Rejects with the body's failure. Instead of events, not with them: call once, before any `on`.
+   * The whole body in one buffer, for JSON responses, reported to `done` once: the chunks are gathered as
+   * they come, with no `data`/`end` events, listeners, deferred turns or promise. Past `limit` bytes the
+   * rest is read and dropped. Instead of events, not with them: call once, before any `on`.
    */
-  collect(limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const collector = new Collector(limit, resolve, reject);
-      for (const chunk of this.#queue) collector.add(chunk);
-      this.#queue = [];
-      if (this.#error) {
-        this.#closed = true;
-        reject(this.#error);
-        return;
-      }
-      if (this.#ended) {
-        this.#closed = true;
-        resolve(collector.result());
-        return;
-      }
-      this.#collector = collector;
-      this.#source.resume();
-    });
+  collect(done: CollectDone, limit = Number.POSITIVE_INFINITY): void {
+    const collector = new Collector(limit, done);
+    for (const chunk of this.#queue) collector.add(chunk);
+    this.#queue = [];
+    if (this.#error) {
+      this.#closed = true;
+      done(this.#error, undefined);
+      return;
+    }
+    if (this.#ended) {
+      this.#closed = true;
+      done(undefined, collector.result());
+      return;
+    }
+    this.#collector = collector;
+    this.#source.resume();
   }
 
   /** From the dispatch handler: one chunk. Returns false to ask undici to pause the socket. */
@@ -114,7 +112,7 @@ export class UpstreamBody extends EventEmitter {
     const collector = this.#collector;
     if (collector) {
       this.#closed = true;
-      collector.resolve(collector.result());
+      collector.done(undefined, collector.result());
       return;
     }
     this.#schedule();
@@ -126,7 +124,7 @@ export class UpstreamBody extends EventEmitter {
     const collector = this.#collector;
     if (collector) {
       this.#closed = true;
-      collector.reject(error);
+      collector.done(error, undefined);
       return;
     }
     this.#error = error;
@@ -167,18 +165,19 @@ export class UpstreamBody extends EventEmitter {
   }
 }
 
+/** What `collect` reports: the failure, or the body. */
+export type CollectDone = (error: Error | undefined, body: Buffer | undefined) => void;
+
 /** Where `collect` gathers a body: up to `limit` bytes kept, the rest counted and dropped. */
 class Collector {
   readonly chunks: Buffer[] = [];
   size = 0;
   readonly limit: number;
-  readonly resolve: (body: Buffer) => void;
-  readonly reject: (error: Error) => void;
+  readonly done: CollectDone;
 
-  constructor(limit: number, resolve: (body: Buffer) => void, reject: (error: Error) => void) {
+  constructor(limit: number, done: CollectDone) {
     this.limit = limit;
-    this.resolve = resolve;
-    this.reject = reject;
+    this.done = done;
   }
 
   add(chunk: Buffer): void {

@@ -76,6 +76,12 @@ export function classifyUpstreamError(error: unknown): UpstreamError {
   return new UpstreamError(502, 'The connection to the model server failed.', 'reset', error);
 }
 
+/** Where an upstream call reports, once: a response (headers in, body unread) or a failure before one. */
+export interface UpstreamSink {
+  onUpstreamResponse(response: UpstreamResponse): void;
+  onUpstreamError(error: UpstreamError): void;
+}
+
 /** The undici client the proxy uses for every endpoint. */
 export class UpstreamClient {
   readonly #agent: Agent;
@@ -95,37 +101,36 @@ export class UpstreamClient {
   }
 
   /**
-   * Sends a request; resolves at response headers. Rejects with UpstreamError. Uses undici's `dispatch`
-   * with a handler of our own rather than `request()`: the body goes to an `UpstreamBody`, not a
-   * `Readable`, and aborting needs no extra promise or async resource.
+   * Sends a request and reports to `sink` once: the response at its headers (body unread), or an
+   * UpstreamError before one. Uses undici's `dispatch` with a handler of our own rather than `request()`:
+   * the body goes to an `UpstreamBody`, not a `Readable`, and neither the call nor aborting it needs a promise
+   * or an async resource.
    */
-  send(
+  dispatch(
     origin: string,
     path: string,
     method: 'GET' | 'POST',
     headers: Record<string, string>,
     body: Buffer | undefined,
     signal: AbortLike,
-  ): Promise<UpstreamResponse> {
-    return new Promise((resolve, reject) => {
-      if (signal.aborted) {
-        reject(classifyUpstreamError(new errors.RequestAbortedError()));
-        return;
-      }
-      const handler = new ResponseHandler(resolve, reject, signal);
-      this.#agent.dispatch(
-        {
-          origin,
-          path,
-          method,
-          headers,
-          body: body ?? null,
-          headersTimeout: this.#options.firstByteTimeoutMs,
-          bodyTimeout: this.#options.idleTimeoutMs,
-        },
-        handler,
-      );
-    });
+    sink: UpstreamSink,
+  ): void {
+    if (signal.aborted) {
+      sink.onUpstreamError(classifyUpstreamError(new errors.RequestAbortedError()));
+      return;
+    }
+    this.#agent.dispatch(
+      {
+        origin,
+        path,
+        method,
+        headers,
+        body: body ?? null,
+        headersTimeout: this.#options.firstByteTimeoutMs,
+        bodyTimeout: this.#options.idleTimeoutMs,
+      },
+      new ResponseHandler(sink, signal),
+    );
   }
 
   /** Closes every pooled connection. */
@@ -136,22 +141,17 @@ export class UpstreamClient {
 
 type Controller = Dispatcher.DispatchController;
 
-/** undici dispatch handler: resolves at headers, then feeds the body; the client's abort signal cancels. */
+/** undici dispatch handler: reports the headers, then feeds the body; the client's abort signal cancels. */
 class ResponseHandler implements Dispatcher.DispatchHandler {
-  #resolve: ((response: UpstreamResponse) => void) | undefined;
-  readonly #reject: (error: UpstreamError) => void;
+  /** Until the response or a failure is reported. */
+  #sink: UpstreamSink | undefined;
   readonly #signal: AbortLike;
   #controller: Controller | undefined;
   #body: UpstreamBody | undefined;
   #aborted = false;
 
-  constructor(
-    resolve: (response: UpstreamResponse) => void,
-    reject: (error: UpstreamError) => void,
-    signal: AbortLike,
-  ) {
-    this.#resolve = resolve;
-    this.#reject = reject;
+  constructor(sink: UpstreamSink, signal: AbortLike) {
+    this.#sink = sink;
     this.#signal = signal;
     signal.addEventListener('abort', this, { once: true });
   }
@@ -171,9 +171,9 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return;
     const body = new UpstreamBody(controller);
     this.#body = body;
-    const resolve = this.#resolve;
-    this.#resolve = undefined;
-    resolve?.({ statusCode, headers, body });
+    const sink = this.#sink;
+    this.#sink = undefined;
+    sink?.onUpstreamResponse({ statusCode, headers, body });
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
@@ -187,9 +187,10 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Controller, error: Error): void {
     this.#signal.removeEventListener('abort', this);
-    if (this.#resolve) {
-      this.#resolve = undefined;
-      this.#reject(classifyUpstreamError(error));
+    const sink = this.#sink;
+    if (sink) {
+      this.#sink = undefined;
+      sink.onUpstreamError(classifyUpstreamError(error));
       return;
     }
     this.#body?.fail(error);

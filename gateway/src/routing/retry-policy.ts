@@ -61,40 +61,90 @@ export class NoEndpointError extends Error {
 }
 
 /**
+ * The retry rule for one request, a step at a time, for callers driven by callbacks rather than awaits (the
+ * proxy's hot path); {@link sendWithRetries} is the same rule for callers that await. Each step records the
+ * outcome with the outlier detector and returns the next endpoint to try, if any.
+ */
+export class RetryPlan {
+  readonly #maxAttempts: number;
+  readonly #pick: (exclude: ReadonlySet<string>) => Pick | undefined;
+  readonly #outliers: OutlierDetector | undefined;
+  readonly #onRetry: RetryOptions<unknown>['onRetry'];
+  readonly #tried = new Set<string>();
+  #attempt = 0;
+
+  constructor(options: Omit<RetryOptions<unknown>, 'send' | 'status' | 'discard'>) {
+    this.#maxAttempts = options.maxAttempts;
+    this.#pick = options.pick;
+    this.#outliers = options.outliers;
+    this.#onRetry = options.onRetry;
+  }
+
+  /** Attempts started so far. */
+  get attempts(): number {
+    return this.#attempt;
+  }
+
+  /** The endpoint of the first attempt; throws {@link NoEndpointError} when there is none. */
+  first(): Pick {
+    const pick = this.#maxAttempts > 0 ? this.#pick(this.#tried) : undefined;
+    if (!pick) throw new NoEndpointError('no ready endpoint');
+    return this.#start(pick);
+  }
+
+  /**
+   * The attempt on `failed` threw `error` before any response. Returns the endpoint to try next, or throws
+   * `error` when it may not be retried (not a connect error) or no attempt or endpoint is left.
+   */
+  afterError(failed: Pick, error: unknown): Pick {
+    if (!isConnectError(error)) throw error;
+    this.#outliers?.recordFailure(failed.endpoint.id);
+    const next = this.#attempt < this.#maxAttempts ? this.#pick(this.#tried) : undefined;
+    if (!next) throw error;
+    this.#onRetry?.(failed, 'connect_error', this.#attempt);
+    return this.#start(next);
+  }
+
+  /**
+   * The attempt on `answered` got a response with `status`. Returns the endpoint to retry on (the caller
+   * discards this response), or `undefined` to keep the response (including a final 503).
+   */
+  afterResponse(answered: Pick, status: number): Pick | undefined {
+    if (status >= 500) this.#outliers?.recordFailure(answered.endpoint.id);
+    else this.#outliers?.recordSuccess(answered.endpoint.id);
+    if (!isRetryableStatus(status) || this.#attempt >= this.#maxAttempts) return undefined;
+    const next = this.#pick(this.#tried);
+    if (!next) return undefined;
+    this.#onRetry?.(answered, `status_${status}`, this.#attempt);
+    return this.#start(next);
+  }
+
+  #start(pick: Pick): Pick {
+    this.#attempt++;
+    this.#tried.add(pick.endpoint.id);
+    this.#outliers?.recordAttempt(pick.endpoint.id);
+    return pick;
+  }
+}
+
+/**
  * Sends with retries. Resolves with the first response that is not retried (including a final 503);
  * rejects with the last error when every attempt failed to connect, or {@link NoEndpointError}.
  */
 export async function sendWithRetries<T>(options: RetryOptions<T>): Promise<RetryResult<T>> {
-  const tried = new Set<string>();
-  // Created only when needed: an Error captures a stack, which costs on every request.
-  let lastError: unknown;
-  let pick = options.pick(tried);
-  for (let attempt = 1; pick && attempt <= options.maxAttempts; attempt++) {
-    const id = pick.endpoint.id;
-    tried.add(id);
-    options.outliers?.recordAttempt(id);
+  const plan = new RetryPlan(options as RetryOptions<unknown>);
+  let pick = plan.first();
+  for (;;) {
     let response: T;
     try {
-      response = await options.send(pick, attempt);
+      response = await options.send(pick, plan.attempts);
     } catch (error) {
-      if (!isConnectError(error)) throw error;
-      options.outliers?.recordFailure(id);
-      lastError = error;
-      const failed = pick;
-      pick = attempt < options.maxAttempts ? options.pick(tried) : undefined;
-      if (pick) options.onRetry?.(failed, 'connect_error', attempt);
+      pick = plan.afterError(pick, error);
       continue;
     }
-    const status = options.status(response);
-    if (status >= 500) options.outliers?.recordFailure(id);
-    else options.outliers?.recordSuccess(id);
-    if (!isRetryableStatus(status) || attempt === options.maxAttempts)
-      return { response, pick, attempts: attempt };
-    const next = options.pick(tried);
-    if (!next) return { response, pick, attempts: attempt };
+    const next = plan.afterResponse(pick, options.status(response));
+    if (!next) return { response, pick, attempts: plan.attempts };
     options.discard(response);
-    options.onRetry?.(pick, `status_${status}`, attempt);
     pick = next;
   }
-  throw lastError ?? new NoEndpointError('no ready endpoint');
 }
