@@ -84,9 +84,13 @@ export function createApiListener(
       writeError(outgoing, error, requestId);
       return;
     }
-    route(incoming, outgoing, principal, requestId, (failure) => {
-      if (failure !== undefined) writeError(outgoing, failure, requestId);
-    });
+    try {
+      route(incoming, outgoing, principal, requestId, (failure) => {
+        if (failure !== undefined) writeError(outgoing, failure, requestId);
+      });
+    } catch (error) {
+      writeError(outgoing, error, requestId); // a bug in a step, not the client's doing: still an OpenAI body
+    }
   };
 }
 

@@ -106,9 +106,9 @@ export function proxyHandler(name: OperationName, deps: ProxyDeps): Handler<Gate
  * One proxied request, as callbacks from step to step: read the body → validate, authorize the model →
  * rate limit and admission (`traffic-steps.ts`) → pick an endpoint and send, retrying elsewhere before the
  * first byte (`RetryPlan`) → relay. Only the body, a queue wait and the engine's answer are waited for, and
- * none of them through a promise in the usual case: a promise and an async frame per step measured about a
- * sixth of the gateway's CPU per request (ADR 0002, seventh pass). Anything thrown before the first byte ends
- * in `#fail`, once.
+ * none of them through a promise in the usual case: the promises and async frames of the step-per-await
+ * handler this replaced cost the gateway CPU per request (ADR 0002, seventh pass). Anything thrown before the
+ * first byte ends in `#fail`, once.
  */
 class ProxyCall implements BodySink {
   readonly #name: OperationName;
