@@ -23,17 +23,20 @@ export interface PromptParts {
 }
 
 /**
- * Prompt parts per body object: one request asks three times (the estimate, the routing prefix, the usage
- * calibration at its end), and the body is never changed after validation.
+ * Where a body keeps its prompt parts: one request asks three times (the estimate, the routing prefix, the
+ * usage calibration at its end), and the body is never changed after validation. A symbol-keyed property
+ * rather than a WeakMap: the map is old and every body young, so each entry cost the garbage collector an
+ * ephemeron to track (ADR 0002, seventh pass). Symbols are invisible to JSON.stringify.
  */
-const partsOf = new WeakMap<CountableBody, PromptParts>();
+const PARTS = Symbol('promptParts');
 
 /** Extracts prompt text from chat messages, completion prompts or embedding inputs (once per body object). */
 export function promptParts(body: CountableBody): PromptParts {
-  let found = partsOf.get(body);
+  const holder = body as CountableBody & { [PARTS]?: PromptParts };
+  let found = holder[PARTS];
   if (!found) {
     found = extractPromptParts(body);
-    partsOf.set(body, found);
+    holder[PARTS] = found;
   }
   return found;
 }

@@ -76,7 +76,8 @@ export interface RateLimiter {
   close(): Promise<void>;
 }
 
-const noReservation: Reservation = { reservedTokens: 0, settle: () => Promise.resolve() };
+const settled = Promise.resolve();
+const noReservation: Reservation = { reservedTokens: 0, settle: () => settled };
 /** The decision when no rule applies to a request: one shared object, nothing to settle. */
 const unlimited: RateLimitDecision = Object.freeze({
   allowed: true,
