@@ -3,6 +3,8 @@
 import { GatewayMetric, GenAiAttr, SpanEvent, SpanName } from '@switchyard/api';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from './config.ts';
+import { startGateway } from './gateway.ts';
 import { type FakeEngine, startFakeEngine } from './testing/fake-engine.ts';
 import { startTestGateway, type TestGateway } from './testing/harness.ts';
 
@@ -94,5 +96,29 @@ describe('tracing', () => {
 
     const received = engine.received.at(-1)?.headers.traceparent;
     expect(received).toBe(`00-${traceId}-${upstream?.spanContext().spanId}-01`);
+  });
+
+  it('with tracing off, passes the client traceparent on as it came and invents none', async () => {
+    const quiet = await startGateway(
+      parseConfig({
+        server: { port: 0, adminPort: 0 },
+        auth: { mode: 'disabled' },
+        logging: { level: 'warn' },
+        endpoints: [{ id: 'e0', url: engine.url, model: 'test-model' }],
+      }),
+    ); // no tracer given: the global one, a no-op here
+    try {
+      const sdk = new OpenAI({ baseURL: `${quiet.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+      const clientParent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      await sdk.chat.completions.create(
+        { model: 'test-model', messages: [{ role: 'user', content: 'hi' }] },
+        { headers: { traceparent: clientParent } },
+      );
+      expect(engine.received.at(-1)?.headers.traceparent).toBe(clientParent);
+      await sdk.chat.completions.create({ model: 'test-model', messages: [{ role: 'user', content: 'hi' }] });
+      expect(engine.received.at(-1)?.headers.traceparent).toBeUndefined();
+    } finally {
+      await quiet.shutdown(500);
+    }
   });
 });

@@ -63,7 +63,13 @@ export class Exchange {
   ) {
     this.span = span;
     this.recording = span.isRecording();
-    this.context = trace.setSpan(parent, span);
+    // An unrecorded span that carries the caller's span context (or none: no caller, no-op tracer) adds
+    // nothing to propagate, so the caller's context serves as is, without a copy per request.
+    const carried = span.spanContext();
+    this.context =
+      !this.recording && (carried === INVALID_SPAN_CONTEXT || carried === trace.getSpanContext(parent))
+        ? parent
+        : trace.setSpan(parent, span);
     this.#tracer = deps.tracer;
     this.#metrics = deps.metrics;
     this.#logger = deps.logger;
