@@ -52,13 +52,40 @@ export function profilePicker(options: ProfileOptions): Picker {
       const best = Math.max(...totals);
       const top = endpoints.flatMap((_, i) => (totals[i]! >= best - 1e-9 ? [i] : []));
       const index = top[turn++ % top.length]!;
-      const scores: Record<string, number> = { total: round(totals[index]!) };
-      scorers.forEach((s, k) => {
-        scores[s.scorer.type] = round(perScorer[k]![index] ?? 0);
-      });
-      return { endpoint: endpoints[index]!, scores };
+      return new ProfilePick(endpoints[index]!, totals[index]!, scorers, perScorer, index);
     },
   };
+}
+
+/** A profile's pick; its scores (read only for a recorded routing span) are put together when asked. */
+class ProfilePick implements Pick {
+  readonly endpoint: EndpointState;
+  readonly #total: number;
+  readonly #scorers: readonly WeightedScorer[];
+  readonly #perScorer: readonly number[][];
+  readonly #index: number;
+
+  constructor(
+    endpoint: EndpointState,
+    total: number,
+    scorers: readonly WeightedScorer[],
+    perScorer: readonly number[][],
+    index: number,
+  ) {
+    this.endpoint = endpoint;
+    this.#total = total;
+    this.#scorers = scorers;
+    this.#perScorer = perScorer;
+    this.#index = index;
+  }
+
+  get scores(): Record<string, number> {
+    const scores: Record<string, number> = { total: round(this.#total) };
+    this.#scorers.forEach((s, k) => {
+      scores[s.scorer.type] = round(this.#perScorer[k]![this.#index] ?? 0);
+    });
+    return scores;
+  }
 }
 
 function round(x: number): number {
