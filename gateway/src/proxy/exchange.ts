@@ -100,8 +100,8 @@ export class Exchange {
     );
   }
 
-  /** Marks a token-carrying event relayed to the client. */
-  markToken(): void {
+  /** Marks `count` token-carrying events relayed to the client together (one clock read for them all). */
+  markTokens(count: number): void {
     const now = performance.now();
     if (this.firstTokenAt === undefined) {
       this.firstTokenAt = now;
@@ -109,7 +109,7 @@ export class Exchange {
       this.#metrics.ttft.series(this.model).observe((now - this.startedAt) / 1000);
     }
     this.lastTokenAt = now;
-    this.tokenEvents++;
+    this.tokenEvents += count;
   }
 
   /** Records that the client went away before the response ended. */

@@ -104,7 +104,7 @@ export function relayStream(ctx: RelayContext, stripUsage: boolean): void {
   const { exchange, outgoing, response } = ctx;
   const body = response.body;
   const relay = new SseRelay(stripUsage, {
-    onToken: () => exchange.markToken(),
+    onTokens: (count) => exchange.markTokens(count),
     onUsage: (usage) => {
       exchange.usage = usage;
     },
@@ -117,10 +117,11 @@ export function relayStream(ctx: RelayContext, stripUsage: boolean): void {
     'x-request-id': ctx.requestId,
   });
   // The headers go out with the first events when those are already here (they often share the engine's
-  // first packet); otherwise on their own at the end of this turn of the event loop, so a client waiting for
-  // a slow first token still sees the 200 at once. One write and one client wake-up fewer per stream.
+  // first packet, read in this same turn); otherwise on their own once this turn's callbacks are done, so a
+  // client waiting for a slow first token still sees the 200 at once. One write and one client wake-up
+  // fewer per stream.
   let wrote = false;
-  setImmediate(() => {
+  process.nextTick(() => {
     if (!wrote && !outgoing.destroyed) outgoing.flushHeaders();
   });
   const onDrain = () => body.resume();

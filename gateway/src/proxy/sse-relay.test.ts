@@ -10,7 +10,9 @@ const usageEvent =
 function run(stripUsage: boolean, pieces: string[]) {
   const seen = { tokens: 0, usage: undefined as Usage | undefined };
   const relay = new SseRelay(stripUsage, {
-    onToken: () => seen.tokens++,
+    onTokens: (count) => {
+      seen.tokens += count;
+    },
     onUsage: (u) => {
       seen.usage = u;
     },
@@ -53,5 +55,33 @@ describe('SseRelay', () => {
     const role = 'data: {"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}\n\n';
     const { seen } = run(false, [role, chunk('x'), chunk('y'), 'data: [DONE]\n\n']);
     expect(seen.tokens).toBe(2);
+  });
+
+  it('counts each token event once when several arrive in one chunk', () => {
+    const both = 'data: {"choices":[{"delta":{"content":"a","tool_calls":[{"id":"t"}]}}]}\n\n';
+    const { seen } = run(false, [chunk('x') + both + chunk('y') + usageEvent]);
+    expect(seen.tokens).toBe(3);
+  });
+
+  it('cuts the usage event at the right bytes when the text before it is not ASCII', () => {
+    const text = chunk('héllo — 世界 🙂');
+    const { out, seen } = run(true, [`${text}${usageEvent}data: [DONE]\n\n`]);
+    expect(out.join('')).toBe(`${text}data: [DONE]\n\n`);
+    expect(seen).toEqual({ tokens: 1, usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } });
+  });
+
+  it('keeps events that carry usage beside choices (continuous usage stats) and reports the latest', () => {
+    const withUsage = (content: string, completion: number) =>
+      `data: {"choices":[{"index":0,"delta":{"content":"${content}"}}],"usage":{"prompt_tokens":3,"completion_tokens":${completion},"total_tokens":${3 + completion}}}\n\n`;
+    const { out, seen } = run(true, [withUsage('a', 1) + withUsage('b', 2), usageEvent]);
+    expect(out.join('')).toBe(withUsage('a', 1) + withUsage('b', 2));
+    expect(seen.usage?.completion_tokens).toBe(2);
+    expect(seen.tokens).toBe(2);
+  });
+
+  it('forwards nothing for a chunk that held only the stripped usage event', () => {
+    const { out, seen } = run(true, [chunk('a'), usageEvent, 'data: [DONE]\n\n']);
+    expect(out).toEqual([chunk('a'), '', 'data: [DONE]\n\n']);
+    expect(seen.usage?.total_tokens).toBe(5);
   });
 });

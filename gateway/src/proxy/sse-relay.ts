@@ -7,16 +7,24 @@ import type { Usage } from '@switchyard/api';
 
 /** What the relay tells its owner about the stream. */
 export interface RelayObserver {
-  /** A data event carrying generated text (the first one marks TTFT). */
-  onToken(): void;
+  /** `count` data events carrying generated text arrived together (the first ones mark TTFT). */
+  onTokens(count: number): void;
   /** The usage the engine reported. */
   onUsage(usage: Usage): void;
 }
 
 const BOUNDARY = Buffer.from('\n\n');
-const HAS_TOKEN = /"(?:content|text|reasoning_content)":"(?!")|"tool_calls":\[\{/;
+/** A data event carries generated text; global, so one scan over a chunk finds them all. */
+const TOKEN = /"(?:content|text|reasoning_content)":"(?!")|"tool_calls":\[\{/g;
+const USAGE = '"usage":{';
 
-/** Splits an SSE byte stream into events and filters them. */
+/**
+ * Splits an SSE byte stream into events and filters them.
+ *
+ * A chunk of complete events is inspected in one pass, as a latin1 string: one character per byte, so the
+ * positions found there are byte offsets into the chunk (every marker searched for is ASCII, and no byte of
+ * a multi-byte UTF-8 character is ASCII). The usage event is cut from the chunk's bytes, not re-encoded.
+ */
 export class SseRelay {
   readonly #stripUsage: boolean;
   readonly #observer: RelayObserver;
@@ -50,38 +58,49 @@ export class SseRelay {
   }
 
   #inspect(complete: Buffer): Buffer | undefined {
-    const text = complete.toString('utf8');
-    let dropFrom = -1;
-    let dropTo = -1;
-    let start = 0;
-    while (start < text.length) {
-      let end = text.indexOf('\n\n', start);
-      if (end < 0) end = text.length;
-      const event = text.slice(start, end);
-      if (event.includes('"usage":{')) {
-        const usage = parseUsageEvent(event);
-        if (usage) {
-          this.#observer.onUsage(usage.usage);
-          if (this.#stripUsage && usage.usageOnly) {
-            dropFrom = start;
-            dropTo = Math.min(end + 2, text.length);
-          }
-        }
-      }
-      if (HAS_TOKEN.test(event)) this.#observer.onToken();
-      start = end + 2;
+    const text = complete.toString('latin1');
+    const length = text.length;
+    let tokens = 0;
+    TOKEN.lastIndex = 0;
+    while (TOKEN.test(text)) {
+      tokens++;
+      // One count per event: go on from the end of the event that matched.
+      const next = text.indexOf('\n\n', TOKEN.lastIndex);
+      if (next < 0) break;
+      TOKEN.lastIndex = next + 2;
     }
-    if (dropFrom < 0) return complete;
-    const kept = text.slice(0, dropFrom) + text.slice(dropTo);
-    return kept.length > 0 ? Buffer.from(kept) : undefined;
+    TOKEN.lastIndex = 0;
+    if (tokens > 0) this.#observer.onTokens(tokens);
+
+    // The engine reports usage last (with continuous usage stats, in every event): the last one is current.
+    const at = text.lastIndexOf(USAGE);
+    if (at < 0) return complete;
+    const before = text.lastIndexOf('\n\n', at);
+    const from = before < 0 ? 0 : before + 2;
+    const after = text.indexOf('\n\n', at);
+    const to = after < 0 ? length : after;
+    const usage = parseUsageEvent(complete, text, from, to);
+    if (!usage) return complete;
+    this.#observer.onUsage(usage.usage);
+    if (!this.#stripUsage || !usage.usageOnly) return complete;
+    const dropTo = Math.min(to + 2, length);
+    if (from === 0) return dropTo < length ? complete.subarray(dropTo) : undefined;
+    if (dropTo === length) return complete.subarray(0, from);
+    return Buffer.concat([complete.subarray(0, from), complete.subarray(dropTo)]);
   }
 }
 
-function parseUsageEvent(event: string): { usage: Usage; usageOnly: boolean } | undefined {
-  const dataStart = event.indexOf('data:');
-  if (dataStart < 0) return undefined;
+/** The usage of the event at bytes [from, to) of `chunk` (`text` is the chunk as latin1). */
+function parseUsageEvent(
+  chunk: Buffer,
+  text: string,
+  from: number,
+  to: number,
+): { usage: Usage; usageOnly: boolean } | undefined {
+  const data = text.indexOf('data:', from);
+  if (data < 0 || data >= to) return undefined;
   try {
-    const json = JSON.parse(event.slice(dataStart + 5)) as { usage?: Usage; choices?: unknown[] };
+    const json = JSON.parse(chunk.toString('utf8', data + 5, to)) as { usage?: Usage; choices?: unknown[] };
     if (!json.usage) return undefined;
     return { usage: json.usage, usageOnly: !json.choices || json.choices.length === 0 };
   } catch {
