@@ -59,6 +59,15 @@ describe('weighted profile picker', () => {
     const eps = [endpoint('a'), endpoint('b')];
     expect([1, 2, 3].map(() => fresh.pick({ model: 'm' }, eps)?.endpoint.id)).toEqual(['a', 'b', 'a']);
   });
+
+  it('rotates only among the endpoints that tie for the best total', () => {
+    const fresh = createProfilePicker(
+      { name: 'p', picker: 'weighted', filters: [], scorers: [{ type: 'outstanding', weight: 1 }] },
+      now,
+    );
+    const eps = [endpoint('a', 0), endpoint('b', 5), endpoint('c', 0)];
+    expect([1, 2, 3].map(() => fresh.pick({ model: 'm' }, eps)?.endpoint.id)).toEqual(['a', 'c', 'a']);
+  });
 });
 
 describe('round-robin picker', () => {
