@@ -27,14 +27,8 @@ export type { ProfileOptions, WeightedScorer } from './profile.ts';
 export { profilePicker } from './profile.ts';
 export type { Sample } from './prometheus-text.ts';
 export { parsePrometheusText } from './prometheus-text.ts';
-export type { RetryOptions, RetryResult } from './retry-policy.ts';
-export {
-  isConnectError,
-  isRetryableStatus,
-  NoEndpointError,
-  RetryPlan,
-  sendWithRetries,
-} from './retry-policy.ts';
+export type { RetryOptions } from './retry-policy.ts';
+export { isConnectError, isRetryableStatus, NoEndpointError, RetryPlan } from './retry-policy.ts';
 export { kvCacheScorer } from './scorers/kv-cache.ts';
 export { outstandingScorer } from './scorers/outstanding.ts';
 export { prefixAffinityScorer } from './scorers/prefix-affinity.ts';

@@ -1,38 +1,63 @@
 import { describe, expect, it } from 'vitest';
 import { createOutlierDetector } from './outlier-detector.ts';
-import { isConnectError, NoEndpointError, sendWithRetries } from './retry-policy.ts';
+import { isConnectError, NoEndpointError, type RetryOptions, RetryPlan } from './retry-policy.ts';
 import { endpoint } from './test-endpoints.ts';
 import type { Pick } from './types.ts';
 
 const connectError = () => Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
 type Outcome = number | 'connect' | 'reset-mid-stream';
 
-/** Endpoints a, b, c answer with the scripted outcome of their first attempt. */
-function run(script: Partial<Record<string, Outcome>>, maxAttempts = 3) {
+/** How an attempt went: a response status, or an error thrown before any response. */
+type Attempted = number | Error;
+
+/**
+ * Drives a plan the way the proxy's handler does: send to the pick, report the outcome, send to what the plan
+ * returns. Returns the status kept, and every endpoint tried; throws what the plan throws.
+ */
+function drive(options: RetryOptions, send: (pick: Pick) => Attempted, discarded: string[] = []) {
+  const plan = new RetryPlan(options);
   const tried: string[] = [];
-  const discarded: string[] = [];
-  const eps = ['a', 'b', 'c'].map((id) => endpoint(id));
-  const promise = sendWithRetries<{ status: number; id: string }>({
-    maxAttempts,
-    pick: (exclude): Pick | undefined => {
-      const e = eps.find((x) => !exclude.has(x.id));
-      return e && { endpoint: e, scores: {} };
-    },
-    send: async (pick) => {
-      tried.push(pick.endpoint.id);
-      const outcome = script[pick.endpoint.id] ?? 200;
-      if (outcome === 'connect') throw connectError();
-      if (outcome === 'reset-mid-stream')
-        throw Object.assign(new Error('other side closed'), { code: 'UND_ERR_ABORTED' });
-      return { status: outcome, id: pick.endpoint.id };
-    },
-    status: (r) => r.status,
-    discard: (r) => discarded.push(r.id),
-  });
-  return { promise, tried, discarded };
+  let pick = plan.first();
+  for (;;) {
+    tried.push(pick.endpoint.id);
+    const outcome = send(pick);
+    if (outcome instanceof Error) {
+      pick = plan.afterError(pick, outcome);
+      continue;
+    }
+    const next = plan.afterResponse(pick, outcome);
+    if (!next) return { status: outcome, tried, attempts: plan.attempts };
+    discarded.push(pick.endpoint.id);
+    pick = next;
+  }
 }
 
-describe('sendWithRetries', () => {
+/** Endpoints a, b, c answer with the scripted outcome of their first attempt. */
+function run(script: Partial<Record<string, Outcome>>, maxAttempts = 3) {
+  const eps = ['a', 'b', 'c'].map((id) => endpoint(id));
+  const tried: string[] = [];
+  const discarded: string[] = [];
+  const pick = (exclude: ReadonlySet<string>): Pick | undefined => {
+    const e = eps.find((x) => !exclude.has(x.id));
+    return e && { endpoint: e, scores: {} };
+  };
+  const outcome = () =>
+    drive(
+      { maxAttempts, pick },
+      (p) => {
+        tried.push(p.endpoint.id);
+        const scripted = script[p.endpoint.id] ?? 200;
+        if (scripted === 'connect') return connectError();
+        if (scripted === 'reset-mid-stream')
+          return Object.assign(new Error('other side closed'), { code: 'UND_ERR_ABORTED' });
+        return scripted;
+      },
+      discarded,
+    );
+  return { outcome, tried, discarded };
+}
+
+describe('RetryPlan', () => {
   it.each([
     { name: 'succeeds first time without retrying', script: {}, tried: ['a'], status: 200 },
     {
@@ -50,63 +75,62 @@ describe('sendWithRetries', () => {
       tried: ['a', 'b', 'c'],
       status: 503,
     },
-  ])('$name', async ({ script, tried, status }) => {
+  ])('$name', ({ script, tried, status }) => {
     const r = run(script);
-    expect((await r.promise).response.status).toBe(status);
+    expect(r.outcome().status).toBe(status);
     expect(r.tried).toEqual(tried);
   });
 
-  it('discards the 503 body it retries', async () => {
+  it('counts the attempts it started', () => {
+    expect(run({ a: 503, b: 'connect' }).outcome().attempts).toBe(3);
+  });
+
+  it('hands back the 503 it retries, for the caller to discard', () => {
     const r = run({ a: 503 });
-    await r.promise;
+    r.outcome();
     expect(r.discarded).toEqual(['a']);
   });
 
-  it('never retries an error that is not a connect error (bytes may have reached the engine)', async () => {
+  it('never retries an error that is not a connect error (bytes may have reached the engine)', () => {
     const r = run({ a: 'reset-mid-stream' });
-    await expect(r.promise).rejects.toThrow('other side closed');
+    expect(() => r.outcome()).toThrow('other side closed');
     expect(r.tried).toEqual(['a']);
   });
 
-  it('rejects with the connect error when every endpoint refused', async () => {
+  it('throws the connect error when every endpoint refused', () => {
     const r = run({ a: 'connect', b: 'connect', c: 'connect' }, 5);
-    await expect(r.promise).rejects.toThrow('fetch failed');
+    expect(() => r.outcome()).toThrow('fetch failed');
     expect(r.tried).toEqual(['a', 'b', 'c']);
   });
 
-  it('rejects with NoEndpointError when nothing can be picked', async () => {
-    await expect(
-      sendWithRetries({
-        maxAttempts: 3,
-        pick: () => undefined,
-        send: async () => 0,
-        status: () => 200,
-        discard: () => {},
-      }),
-    ).rejects.toBeInstanceOf(NoEndpointError);
+  it('stops at maxAttempts even with endpoints left', () => {
+    const r = run({ a: 'connect', b: 'connect' }, 2);
+    expect(() => r.outcome()).toThrow('fetch failed');
+    expect(r.tried).toEqual(['a', 'b']);
   });
 
-  it('feeds failures and successes to the outlier detector', async () => {
+  it('throws NoEndpointError when nothing can be picked', () => {
+    expect(() => drive({ maxAttempts: 3, pick: () => undefined }, () => 200)).toThrow(NoEndpointError);
+  });
+
+  it('feeds failures and successes to the outlier detector', () => {
     const outliers = createOutlierDetector({
       consecutiveFailures: 1,
       baseEjectionMs: 60_000,
       maxEjectionMs: 60_000,
     });
     const eps = [endpoint('a'), endpoint('b')];
-    await sendWithRetries({
-      maxAttempts: 2,
-      pick: (exclude) => {
-        const e = outliers.apply(eps).find((x) => x.ready && !exclude.has(x.id));
-        return e && { endpoint: e, scores: {} };
+    drive(
+      {
+        maxAttempts: 2,
+        pick: (exclude) => {
+          const e = outliers.apply(eps).find((x) => x.ready && !exclude.has(x.id));
+          return e && { endpoint: e, scores: {} };
+        },
+        outliers,
       },
-      send: async (p) => {
-        if (p.endpoint.id === 'a') throw connectError();
-        return 200;
-      },
-      status: (s) => s,
-      discard: () => {},
-      outliers,
-    });
+      (p) => (p.endpoint.id === 'a' ? connectError() : 200),
+    );
     expect(outliers.state('a')).toBe('ejected');
     expect(outliers.state('b')).toBe('healthy');
   });

@@ -33,26 +33,14 @@ export function isRetryableStatus(status: number): boolean {
   return status === 503;
 }
 
-/** Options of {@link sendWithRetries}. */
-export interface RetryOptions<T> {
+/** Options of {@link RetryPlan}. */
+export interface RetryOptions {
   maxAttempts: number;
   /** Chooses an endpoint, excluding those already tried. */
   pick(exclude: ReadonlySet<string>): Pick | undefined;
-  /** Sends to the endpoint and resolves at response headers, before anything is written to the client. */
-  send(pick: Pick, attempt: number): Promise<T>;
-  status(response: T): number;
-  /** Drops a response that will be retried (consume or destroy its body). */
-  discard(response: T): void;
   outliers?: OutlierDetector;
   /** Told before each retry. */
   onRetry?: (pick: Pick, reason: string, attempt: number) => void;
-}
-
-/** The response that will be streamed, and where it came from. */
-export interface RetryResult<T> {
-  response: T;
-  pick: Pick;
-  attempts: number;
 }
 
 /** Thrown when no endpoint can take the request (none left to try). */
@@ -61,19 +49,20 @@ export class NoEndpointError extends Error {
 }
 
 /**
- * The retry rule for one request, a step at a time, for callers driven by callbacks rather than awaits (the
- * proxy's hot path); {@link sendWithRetries} is the same rule for callers that await. Each step records the
- * outcome with the outlier detector and returns the next endpoint to try, if any.
+ * The retry rule for one request, a step at a time: the caller sends to what `first` returns, then reports
+ * each outcome (`afterError` before any response, `afterResponse` at the response headers) and sends to what
+ * comes back, if anything. Each step records the outcome with the outlier detector. Steps, not a loop that
+ * awaits, so that the proxy's handler can drive it from its callbacks.
  */
 export class RetryPlan {
   readonly #maxAttempts: number;
   readonly #pick: (exclude: ReadonlySet<string>) => Pick | undefined;
   readonly #outliers: OutlierDetector | undefined;
-  readonly #onRetry: RetryOptions<unknown>['onRetry'];
+  readonly #onRetry: RetryOptions['onRetry'];
   readonly #tried = new Set<string>();
   #attempt = 0;
 
-  constructor(options: Omit<RetryOptions<unknown>, 'send' | 'status' | 'discard'>) {
+  constructor(options: RetryOptions) {
     this.#maxAttempts = options.maxAttempts;
     this.#pick = options.pick;
     this.#outliers = options.outliers;
@@ -124,27 +113,5 @@ export class RetryPlan {
     this.#tried.add(pick.endpoint.id);
     this.#outliers?.recordAttempt(pick.endpoint.id);
     return pick;
-  }
-}
-
-/**
- * Sends with retries. Resolves with the first response that is not retried (including a final 503);
- * rejects with the last error when every attempt failed to connect, or {@link NoEndpointError}.
- */
-export async function sendWithRetries<T>(options: RetryOptions<T>): Promise<RetryResult<T>> {
-  const plan = new RetryPlan(options as RetryOptions<unknown>);
-  let pick = plan.first();
-  for (;;) {
-    let response: T;
-    try {
-      response = await options.send(pick, plan.attempts);
-    } catch (error) {
-      pick = plan.afterError(pick, error);
-      continue;
-    }
-    const next = plan.afterResponse(pick, options.status(response));
-    if (!next) return { response, pick, attempts: plan.attempts };
-    options.discard(response);
-    pick = next;
   }
 }
