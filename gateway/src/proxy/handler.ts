@@ -206,7 +206,7 @@ class ProxyCall implements BodySink {
     });
 
     this.#outgoing.on('close', this.#onClose);
-    return admitRequest(exchange, deps, body, model, principal.keyId, this.#clientGone, this.#outgoing);
+    return admitRequest(exchange, deps, body, principal.keyId, this.#clientGone, this.#outgoing);
   }
 
   /** The first attempt. */

@@ -44,12 +44,7 @@ export function relayJson(ctx: RelayContext, done: RelayDone): void {
       return;
     }
     // The client first; the accounting (usage, the endpoint's release, metrics, spans) is not on its clock.
-    outgoing.writeHead(response.statusCode, {
-      'content-type': 'application/json',
-      'content-length': payload.length,
-      'x-request-id': ctx.requestId,
-    });
-    outgoing.end(payload);
+    endJson(outgoing, response.statusCode, payload, ctx.requestId);
     exchange.usage = extractUsageFromBuffer(payload);
     ctx.release(response.statusCode);
     exchange.finish(response.statusCode);
@@ -85,18 +80,35 @@ export function relayUpstreamError(ctx: RelayContext, done: RelayDone): void {
       return;
     }
     if (parsed.error.code !== undefined && parsed.error.code !== null) code = String(parsed.error.code);
-    const headers: Record<string, string | number> = {
-      'content-type': 'application/json',
-      'content-length': payload.length,
-      'x-request-id': ctx.requestId,
-    };
     const retryAfter = response.headers['retry-after'];
-    if (typeof retryAfter === 'string') headers['retry-after'] = retryAfter;
-    outgoing.writeHead(response.statusCode, headers);
-    outgoing.end(payload);
+    endJson(
+      outgoing,
+      response.statusCode,
+      payload,
+      ctx.requestId,
+      typeof retryAfter === 'string' ? retryAfter : undefined,
+    );
     exchange.finish(response.statusCode, code);
     done();
   }, MAX_ERROR_BODY);
+}
+
+/** Writes a whole JSON body: its length, the request id and, when the engine gave one, its `retry-after`. */
+function endJson(
+  outgoing: ServerResponse,
+  status: number,
+  payload: Buffer,
+  requestId: string,
+  retryAfter?: string,
+): void {
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json',
+    'content-length': payload.length,
+    'x-request-id': requestId,
+  };
+  if (retryAfter !== undefined) headers['retry-after'] = retryAfter;
+  outgoing.writeHead(status, headers);
+  outgoing.end(payload);
 }
 
 /** Relays an SSE stream event by event, honouring the client's backpressure. Returns at once. */

@@ -41,11 +41,11 @@ export function admitRequest(
   exchange: Exchange,
   deps: ProxyDeps,
   body: CountableBody & { model: string },
-  model: string,
   keyId: string,
   signal: AbortLike,
   outgoing: ServerResponse,
 ): Promise<void> | undefined {
+  const model = body.model;
   const a: Admission = { exchange, deps, body, model, keyId, signal, outgoing };
   const estimate = deps.control.estimateTokens(model, body);
   return estimate instanceof Promise ? estimate.then((e) => reserve(a, e)) : reserve(a, estimate);
