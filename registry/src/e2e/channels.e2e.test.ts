@@ -12,6 +12,7 @@ import { initRegistry } from '../init.ts';
 import { publishVersion } from '../publish/publish.ts';
 import { resolveVersionRef } from '../read-version.ts';
 import { getChannel, listAudit, setDeprecated } from '../store/table.ts';
+import { errorKindOf } from '../testing/error-kind.ts';
 import { writeModelDir } from '../testing/model-dir.ts';
 import { contextFor, type RegistryServers, startRegistryServers } from '../testing/registry-servers.ts';
 
@@ -19,16 +20,6 @@ let servers: RegistryServers;
 let ctx: RegistryContext;
 let scratch: string;
 const actor = 'ci@test';
-
-async function kindOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof RegistryError) return `${err.kind}: ${err.message}`;
-    throw err;
-  }
-  return 'no error';
-}
 
 beforeAll(async () => {
   servers = await startRegistryServers();
@@ -76,10 +67,10 @@ describe('promote and rollback', () => {
   });
 
   it('rolling back past the first version is a clear error', async () => {
-    expect(await kindOf(rollback(ctx, { model: 'qwen', channel: 'production', actor }))).toBe(
+    expect(await errorKindOf(rollback(ctx, { model: 'qwen', channel: 'production', actor }))).toBe(
       'not-found: channel production of qwen has no previous version to roll back to (v1 was its first)',
     );
-    expect(await kindOf(rollback(ctx, { model: 'qwen', channel: 'staging', actor }))).toBe(
+    expect(await errorKindOf(rollback(ctx, { model: 'qwen', channel: 'staging', actor }))).toBe(
       'not-found: channel staging of qwen was never promoted; nothing to roll back',
     );
   });
@@ -91,14 +82,14 @@ describe('promote and rollback', () => {
   });
 
   it('refuses unknown and deprecated versions without moving the channel', async () => {
-    expect(await kindOf(promote(ctx, { model: 'qwen', version: 'v9', channel: 'production', actor }))).toBe(
-      'not-found: model qwen has no version v9',
-    );
+    expect(
+      await errorKindOf(promote(ctx, { model: 'qwen', version: 'v9', channel: 'production', actor })),
+    ).toBe('not-found: model qwen has no version v9');
     await setDeprecated(ctx, 'qwen', 'v2', true, 'broken tokenizer');
-    expect(await kindOf(promote(ctx, { model: 'qwen', version: 'v2', channel: 'production', actor }))).toBe(
-      'invalid: qwen@v2 is deprecated and cannot be promoted',
-    );
-    expect(await kindOf(rollback(ctx, { model: 'qwen', channel: 'production', actor, to: 'v2' }))).toBe(
+    expect(
+      await errorKindOf(promote(ctx, { model: 'qwen', version: 'v2', channel: 'production', actor })),
+    ).toBe('invalid: qwen@v2 is deprecated and cannot be promoted');
+    expect(await errorKindOf(rollback(ctx, { model: 'qwen', channel: 'production', actor, to: 'v2' }))).toBe(
       'invalid: qwen@v2 is missing or deprecated; channel not moved',
     );
     await setDeprecated(ctx, 'qwen', 'v2', false);
@@ -114,7 +105,7 @@ describe('promote and rollback', () => {
 
   it('fails with a conflict when --expect-revision is stale', async () => {
     expect(
-      await kindOf(
+      await errorKindOf(
         promote(ctx, { model: 'qwen', version: 'v1', channel: 'production', actor, expectedRevision: 2 }),
       ),
     ).toMatch(
@@ -202,7 +193,7 @@ describe('hooks', () => {
       },
     };
     expect(
-      await kindOf(
+      await errorKindOf(
         promote(ctx, { model: 'hooked', version: 'v3', channel: 'production', actor, hooks: [failing] }),
       ),
     ).toBe(

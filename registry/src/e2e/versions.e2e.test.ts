@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegistryContext } from '../context.ts';
-import { RegistryError } from '../errors.ts';
 import { fetchVersion } from '../fetch/fetch-version.ts';
 import { hexToBase64, sha256File } from '../hashing.ts';
 import { initRegistry } from '../init.ts';
@@ -15,6 +14,7 @@ import { publishVersion } from '../publish/publish.ts';
 import { loadVersion } from '../read-version.ts';
 import { fileObjectKey } from '../store/keys.ts';
 import { getVersion } from '../store/table.ts';
+import { errorKindOf } from '../testing/error-kind.ts';
 import { writeModelDir } from '../testing/model-dir.ts';
 import { contextFor, type RegistryServers, startRegistryServers } from '../testing/registry-servers.ts';
 import { verifyVersion } from '../verify.ts';
@@ -31,16 +31,6 @@ let servers: RegistryServers;
 let ctx: RegistryContext;
 let modelDir: string;
 let scratch: string;
-
-async function kindOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof RegistryError) return `${err.kind}: ${err.message}`;
-    throw err;
-  }
-  return 'no error';
-}
 
 async function keysUnder(prefix: string): Promise<string[]> {
   const out = await ctx.clients.s3.send(new ListObjectsV2Command({ Bucket: ctx.bucket, Prefix: prefix }));
@@ -114,14 +104,16 @@ describe('publish', () => {
   it('refuses to publish an existing version and leaves nothing behind', async () => {
     const before = await keysUnder('models/llama/v1/');
     expect(
-      await kindOf(publishVersion(ctx, { model: 'llama', version: 'v1', dir: modelDir, createdBy: 'bob' })),
+      await errorKindOf(
+        publishVersion(ctx, { model: 'llama', version: 'v1', dir: modelDir, createdBy: 'bob' }),
+      ),
     ).toBe('exists: model llama already has a version v1; versions are immutable, publish a new one');
     expect(await keysUnder('models/llama/v1/')).toEqual(before);
   });
 
   it('records no version and keeps no objects when the upload is interrupted', async () => {
     const controller = new AbortController();
-    const result = kindOf(
+    const result = errorKindOf(
       publishVersion(ctx, {
         model: 'llama',
         version: 'v-interrupted',
@@ -171,7 +163,7 @@ describe('verify and fetch', () => {
       fetchChunkSizeBytes: 4 * MiB,
       fetchConcurrency: 1,
     });
-    const interrupted = kindOf(
+    const interrupted = errorKindOf(
       fetchVersion(serial, {
         model: 'llama',
         ref: 'v1',
@@ -206,7 +198,7 @@ describe('faults', () => {
     expect(report.files.filter((f) => f.status !== 'ok').map((f) => f.path)).toEqual(['model.safetensors']);
 
     const target = join(scratch, 'flipped');
-    expect(await kindOf(fetchVersion(ctx, { model: 'flip', ref: 'v1', dir: target }))).toMatch(
+    expect(await errorKindOf(fetchVersion(ctx, { model: 'flip', ref: 'v1', dir: target }))).toMatch(
       /^integrity: refusing flip@v1:model.safetensors: downloaded SHA-256 [0-9a-f]{64} differs from the manifest's/,
     );
     await expect(stat(join(target, 'model.safetensors'))).rejects.toThrow();
@@ -240,7 +232,7 @@ describe('faults', () => {
     await ctx.clients.s3.send(
       new PutObjectCommand({ Bucket: ctx.bucket, Key: record.manifestKey, Body: JSON.stringify(broken) }),
     );
-    expect(await kindOf(loadVersion(ctx, 'badmanifest', 'v1'))).toBe(
+    expect(await errorKindOf(loadVersion(ctx, 'badmanifest', 'v1'))).toBe(
       'invalid: invalid manifest: files[2].sha256: must be 64 lower-case hex characters',
     );
   });
@@ -250,11 +242,13 @@ describe('faults', () => {
     const noTable = contextFor(servers, { bucket: 'models', table: 'no-such-table' });
     try {
       expect(
-        await kindOf(publishVersion(noBucket, { model: 'm', version: 'v1', dir: modelDir, createdBy: 'a' })),
+        await errorKindOf(
+          publishVersion(noBucket, { model: 'm', version: 'v1', dir: modelDir, createdBy: 'a' }),
+        ),
       ).toBe(
         'missing-resource: S3 bucket "no-such-bucket" does not exist (create it with: llmctl registry init)',
       );
-      expect(await kindOf(verifyVersion(noTable, 'llama', 'v1'))).toBe(
+      expect(await errorKindOf(verifyVersion(noTable, 'llama', 'v1'))).toBe(
         'missing-resource: DynamoDB table "no-such-table" does not exist (create it with: llmctl registry init)',
       );
     } finally {

@@ -8,6 +8,7 @@ export {
   startContainerRegistryServers,
   versitygwContainer,
 } from './container-servers.ts';
+export { errorKindOf } from './error-kind.ts';
 export { registryServerComponents, startLocalRegistryServers } from './local-servers.ts';
 export type { GeneratedFile } from './model-dir.ts';
 export { writeModelDir } from './model-dir.ts';
