@@ -7,7 +7,7 @@ import type { Usage } from '@switchyard/api';
 
 /** What the relay tells its owner about the stream. */
 export interface RelayObserver {
-  /** `count` data events carrying generated text arrived together (the first ones mark TTFT). */
+  /** `count` data events carrying generated text arrived together (the first such call marks TTFT). */
   onTokens(count: number): void;
   /** The usage the engine reported. */
   onUsage(usage: Usage): void;
