@@ -27,3 +27,24 @@ export function cpuMs(pid: number): number {
   }
   return (total * 1000) / TICKS_PER_SECOND;
 }
+
+/** CPU milliseconds used so far by `pid` alone (0 once it is gone). */
+export function ownCpuMs(pid: number): number {
+  return ((ticks(pid)?.ticks ?? 0) * 1000) / TICKS_PER_SECOND;
+}
+
+/** The pids whose parent is `pid` (a gateway's or nginx's workers). */
+export function childPids(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && ticks(Number(entry))?.ppid === pid)
+    .map(Number);
+}
+
+/** The whole machine's CPU time so far, in ticks: all of it, and the idle part (idle + iowait). */
+export function machineTicks(): { total: number; idle: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  const fields = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user)
+  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { total, idle: fields[3]! + fields[4]! };
+}

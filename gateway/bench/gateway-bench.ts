@@ -20,15 +20,22 @@
  * Needs wrk and nginx (Debian packages `wrk`, `nginx-light`); the wire column needs `tcpdump` and root.
  */
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, median, nginxProxyConfig, runWrk, type WrkResult, wrkScript } from '@switchyard/testkit';
+import { median, runWrk, type WrkResult, wrkScript } from '@switchyard/testkit';
 import { cpuMs } from './cpu.ts';
-import { asChild, type Child, spawnReady, waitForHttp } from './processes.ts';
+import type { Child } from './processes.ts';
 import { runConcurrentStreams } from './streams.ts';
+import {
+  type Lab,
+  startGatewayProcess,
+  startNginx,
+  startNodeFloor,
+  startUpstream,
+  type Target,
+} from './targets.ts';
 import {
   addedLatencyFromDump,
   burstTimelineFromDump,
@@ -54,83 +61,13 @@ const latencySeconds = Number(values['latency-seconds']);
 const warmupSeconds = Number(values['warmup-seconds']);
 const rounds = Math.max(1, Number(values.rounds));
 const streamCount = Number(values.streams);
-const root = resolve(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
 const children: Child[] = [];
+const lab: Lab = { work, children };
+/** The gateway's upstream pool: room for every stream of the burst. */
+const connections = Math.max(256, streamCount);
 /** Why added latency cannot be measured on the wire here (no tcpdump, no capture rights), if so. */
 const noCapture = captureUnavailable();
-
-async function startUpstream(extra: string[] = []): Promise<Target> {
-  const { child, ready } = await spawnReady<{ port: number }>(process.execPath, [
-    join(import.meta.dirname, 'zero-upstream.ts'),
-    ...extra,
-  ]);
-  children.push(child);
-  return { port: ready.port, pid: child.process.pid!, processes: 1 };
-}
-
-/** The bare node:http + undici proxy (`node-floor.ts`): what any Node proxy costs here before doing anything. */
-async function startNodeFloor(upstreamPort: number): Promise<Target> {
-  const { child, ready } = await spawnReady<{ port: number }>(process.execPath, [
-    join(import.meta.dirname, 'node-floor.ts'),
-    '--upstream',
-    String(upstreamPort),
-  ]);
-  children.push(child);
-  return { port: ready.port, pid: child.process.pid!, processes: 1 };
-}
-
-async function startGatewayProcess(upstreamPort: number, processes: number): Promise<Target> {
-  const port = await freePort();
-  const adminPort = await freePort();
-  const config = join(work, `gateway-${upstreamPort}-${processes}.yaml`);
-  writeFileSync(
-    config,
-    [
-      'auth: { mode: disabled }',
-      'logging: { level: warn, accessLog: false }',
-      // The zero-delay upstream is not an engine: no per-endpoint concurrency cap, as nginx has none (neither
-      // admission's nor the upstream pool's, whose default of 256 connections per pod would queue streams).
-      'admission: { maxConcurrency: 100000 }',
-      `upstream: { connectionsPerEndpoint: ${Math.max(256, streamCount)} }`,
-      // Nor is there an engine's /metrics to read: a scrape would only be one more request to the upstream
-      // each second, counted by the burst timeline as a forwarded stream.
-      'routing: { scrape: { intervalMs: 0 } }',
-      `server: { port: ${port}, adminPort: ${adminPort}, workers: ${processes} }`,
-      'endpoints:',
-      `  - { id: up, url: "http://127.0.0.1:${upstreamPort}", model: bench }`,
-    ].join('\n'),
-  );
-  const proc = spawn(process.execPath, [join(root, 'gateway/src/main.ts')], {
-    env: { ...process.env, GATEWAY_CONFIG: config },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(asChild(proc));
-  await waitForHttp(`http://127.0.0.1:${adminPort}/readyz`);
-  return { port, pid: proc.pid!, processes };
-}
-
-async function startNginx(upstreamPort: number, processes: number): Promise<Target> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(work, 'nginx-'));
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    nginxProxyConfig({ dir, upstream: `127.0.0.1:${upstreamPort}`, port, workers: processes }),
-  );
-  const proc = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(asChild(proc, 'SIGQUIT'));
-  await waitForHttp(`http://127.0.0.1:${port}/`);
-  return { port, pid: proc.pid!, processes };
-}
-
-/** A proxy under test: where it listens, its main pid (CPU is summed over its process tree), how many processes serve. */
-interface Target {
-  port: number;
-  pid: number;
-  processes: number;
-}
 
 /** One round's figures for one target. */
 interface Sample {
@@ -269,14 +206,14 @@ async function main(): Promise<void> {
       ? `Added latency on the wire: not measured, ${noCapture}.`
       : "Added p50/p99 on the wire: tcpdump on loopback during the 1-in-flight run; per request, the time from the request's first byte into the proxy to the response's last byte out of it, minus the upstream's time (wire.ts). Unlike wrk's figures it leaves out wrk's and the upstream's own wake-ups.",
   );
-  const upstream = await startUpstream();
+  const upstream = await startUpstream(lab);
   const targets: [string, Target][] = [
     ['direct', upstream],
-    ['node-floor', await startNodeFloor(upstream.port)],
+    ['node-floor', await startNodeFloor(lab, upstream.port)],
   ];
   for (const n of workers === 1 ? [1] : [1, workers]) {
-    targets.push(['gateway', await startGatewayProcess(upstream.port, n)]);
-    targets.push(['nginx', await startNginx(upstream.port, n)]);
+    targets.push(['gateway', await startGatewayProcess(lab, upstream.port, n, connections)]);
+    targets.push(['nginx', await startNginx(lab, upstream.port, n)]);
   }
 
   const chat = { model: 'bench', messages: [{ role: 'user', content: 'Say ok.' }], max_tokens: 8 };
@@ -285,10 +222,10 @@ async function main(): Promise<void> {
   const streamed = await measure(targets, JSON.stringify({ ...chat, stream: true }), 'stream');
   printTable('Streaming chat completion (8 content events + usage + [DONE])', streamed);
 
-  const slow = await startUpstream(['--chunks', '20', '--interval-ms', '50']);
+  const slow = await startUpstream(lab, ['--chunks', '20', '--interval-ms', '50']);
   const slowTargets = {
-    gateway: await startGatewayProcess(slow.port, workers),
-    nginx: await startNginx(slow.port, workers),
+    gateway: await startGatewayProcess(lab, slow.port, workers, connections),
+    nginx: await startNginx(lab, slow.port, workers),
   };
   console.log(
     `\n## ${streamCount} concurrent streams (20 events 50 ms apart + usage + [DONE]), ${workers} process(es) each\n`,
