@@ -19,13 +19,7 @@ function ticks(pid: number): { ticks: number; ppid: number } | undefined {
 
 /** CPU milliseconds used so far by `pid` and its direct children (nginx's workers, say). */
 export function cpuMs(pid: number): number {
-  let total = ticks(pid)?.ticks ?? 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const child = ticks(Number(entry));
-    if (child?.ppid === pid) total += child.ticks;
-  }
-  return (total * 1000) / TICKS_PER_SECOND;
+  return childPids(pid).reduce((total, child) => total + ownCpuMs(child), ownCpuMs(pid));
 }
 
 /** CPU milliseconds used so far by `pid` alone (0 once it is gone). */

@@ -12,21 +12,19 @@ type Attempted = number | Error;
 
 /**
  * Drives a plan the way the proxy's handler does: send to the pick, report the outcome, send to what the plan
- * returns. Returns the status kept, and every endpoint tried; throws what the plan throws.
+ * returns. Returns the status kept and the attempts started; throws what the plan throws.
  */
 function drive(options: RetryOptions, send: (pick: Pick) => Attempted, discarded: string[] = []) {
   const plan = new RetryPlan(options);
-  const tried: string[] = [];
   let pick = plan.first();
   for (;;) {
-    tried.push(pick.endpoint.id);
     const outcome = send(pick);
     if (outcome instanceof Error) {
       pick = plan.afterError(pick, outcome);
       continue;
     }
     const next = plan.afterResponse(pick, outcome);
-    if (!next) return { status: outcome, tried, attempts: plan.attempts };
+    if (!next) return { status: outcome, attempts: plan.attempts };
     discarded.push(pick.endpoint.id);
     pick = next;
   }

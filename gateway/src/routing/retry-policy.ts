@@ -39,8 +39,6 @@ export interface RetryOptions {
   /** Chooses an endpoint, excluding those already tried. */
   pick(exclude: ReadonlySet<string>): Pick | undefined;
   outliers?: OutlierDetector;
-  /** Told before each retry. */
-  onRetry?: (pick: Pick, reason: string, attempt: number) => void;
 }
 
 /** Thrown when no endpoint can take the request (none left to try). */
@@ -58,7 +56,6 @@ export class RetryPlan {
   readonly #maxAttempts: number;
   readonly #pick: (exclude: ReadonlySet<string>) => Pick | undefined;
   readonly #outliers: OutlierDetector | undefined;
-  readonly #onRetry: RetryOptions['onRetry'];
   readonly #tried = new Set<string>();
   #attempt = 0;
 
@@ -66,7 +63,6 @@ export class RetryPlan {
     this.#maxAttempts = options.maxAttempts;
     this.#pick = options.pick;
     this.#outliers = options.outliers;
-    this.#onRetry = options.onRetry;
   }
 
   /** Attempts started so far. */
@@ -90,7 +86,6 @@ export class RetryPlan {
     this.#outliers?.recordFailure(failed.endpoint.id);
     const next = this.#attempt < this.#maxAttempts ? this.#pick(this.#tried) : undefined;
     if (!next) throw error;
-    this.#onRetry?.(failed, 'connect_error', this.#attempt);
     return this.#start(next);
   }
 
@@ -104,7 +99,6 @@ export class RetryPlan {
     if (!isRetryableStatus(status) || this.#attempt >= this.#maxAttempts) return undefined;
     const next = this.#pick(this.#tried);
     if (!next) return undefined;
-    this.#onRetry?.(answered, `status_${status}`, this.#attempt);
     return this.#start(next);
   }
 
