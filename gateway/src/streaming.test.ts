@@ -118,8 +118,9 @@ describe('streaming', () => {
       .toBe(abortsBefore + 1);
   });
 
-  it('aborts the upstream request when a non-streaming client disconnects', async () => {
+  it('aborts the upstream request when a non-streaming client disconnects, and counts the request as closed by the client', async () => {
     engine.behavior.headerDelayMs = 300;
+    const closedBefore = await metricValue('llm_errors_total', 'code="client_closed"');
     const controller = new AbortController();
     const aborted = engine.nextAbort();
     const request = client.chat.completions.create(
@@ -130,6 +131,28 @@ describe('streaming', () => {
     await expect(request).rejects.toThrow();
     await aborted;
     expect(engine.aborted).toBeGreaterThan(0);
+    await expect.poll(() => metricValue('llm_errors_total', 'code="client_closed"')).toBe(closedBefore + 1);
+    expect(await metricValue('llm_errors_total', 'code="upstream_aborted"')).toBe(0);
+  });
+
+  it('counts a client that leaves while an engine error body arrives as gone, not as an upstream failure', async () => {
+    engine.behavior.failStatus = 500;
+    engine.behavior.failBodyHangs = true;
+    const closedBefore = await metricValue('llm_errors_total', 'code="client_closed"');
+    const upstreamBefore = await metricValue('llm_errors_total', 'code="upstream_aborted"');
+    const controller = new AbortController();
+    const aborted = engine.nextAbort();
+    const request = fetch(`${gateway.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'test-model', messages: [{ role: 'user', content: 'hi' }] }),
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 100);
+    await expect(request).rejects.toThrow();
+    await aborted;
+    await expect.poll(() => metricValue('llm_errors_total', 'code="client_closed"')).toBe(closedBefore + 1);
+    expect(await metricValue('llm_errors_total', 'code="upstream_aborted"')).toBe(upstreamBefore);
   });
 
   it('ends a stream whose engine goes silent with an error event instead of hanging', async () => {

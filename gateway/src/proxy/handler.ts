@@ -24,7 +24,7 @@ import { type BodySink, parseJsonBody, readBody } from './body.ts';
 import { Exchange } from './exchange.ts';
 import type { InflightTracker } from './inflight.ts';
 import { OPERATIONS, type OperationName } from './operations.ts';
-import { type RelayContext, relayJson, relayStream, relayUpstreamError } from './relay.ts';
+import { CLIENT_CLOSED, type RelayContext, relayJson, relayStream, relayUpstreamError } from './relay.ts';
 import { RequestAbort } from './request-abort.ts';
 import type { TrafficControl } from './traffic-control.ts';
 import { admitRequest, prefixOf, routeRequest } from './traffic-steps.ts';
@@ -306,6 +306,13 @@ class ProxyCall implements BodySink {
   #fail(error: unknown): void {
     if (this.#ended) return;
     this.#outgoing.off('close', this.#onClose);
+    if (this.#clientGone.aborted || this.#outgoing.destroyed) {
+      // Nobody is left to read an error: whatever failed on the way (the upstream call the disconnect
+      // aborted, a body cut short), the request ends as the client's doing, and nothing is rendered.
+      this.#exchange.finish(CLIENT_CLOSED, 'client_closed');
+      this.#end(undefined);
+      return;
+    }
     const failure =
       error instanceof NoEndpointError ? noEndpoint(this.#exchange.model) : toGatewayError(error);
     if (failure.status >= 500 && failure.code === 'internal_error') {

@@ -19,30 +19,24 @@ export interface RelayContext {
   release: (status: number, reason?: string) => void;
 }
 
-const CLIENT_CLOSED = 499;
+/** The status a request ends with when its client left first (nginx's 499). */
+export const CLIENT_CLOSED = 499;
 const MAX_ERROR_BODY = 64 * 1024;
 
 /**
- * How a relay that can still fail before its first byte reports: with nothing once the response is written
- * (or the client is gone), or with the error to render (nothing has been written then).
+ * How a relay that can still fail before its first byte reports: with nothing once the response is written,
+ * or with the failure (nothing has been written then: the caller renders it, unless the client is gone).
  */
 export type RelayDone = (failure?: GatewayError) => void;
 
 /** Relays a complete JSON response, reading usage from it. */
 export function relayJson(ctx: RelayContext, done: RelayDone): void {
   ctx.response.body.collect((error, payload) => {
-    const { exchange, outgoing, response } = ctx;
     if (error || !payload) {
-      const failure = classifyUpstreamError(error);
-      ctx.release(failure.status, failure.reason);
-      if (failure.reason === 'aborted' || outgoing.destroyed) {
-        exchange.finish(CLIENT_CLOSED, 'client_closed');
-        done();
-        return;
-      }
-      done(failure);
+      bodyFailed(ctx, error, done);
       return;
     }
+    const { exchange, outgoing, response } = ctx;
     // The client first; the accounting (usage, the endpoint's release, metrics, spans) is not on its clock.
     endJson(outgoing, response.statusCode, payload, ctx.requestId);
     exchange.usage = extractUsageFromBuffer(payload);
@@ -55,13 +49,11 @@ export function relayJson(ctx: RelayContext, done: RelayDone): void {
 /** Relays an engine error response: OpenAI-shaped bodies pass through, anything else becomes a 502. */
 export function relayUpstreamError(ctx: RelayContext, done: RelayDone): void {
   ctx.response.body.collect((error, payload) => {
-    const { exchange, outgoing, response } = ctx;
     if (error || !payload) {
-      const failure = classifyUpstreamError(error);
-      ctx.release(failure.status, failure.reason);
-      done(failure);
+      bodyFailed(ctx, error, done);
       return;
     }
+    const { exchange, outgoing, response } = ctx;
     let code: string | null = 'upstream_error';
     let parsed: { error?: { code?: unknown } } | undefined;
     try {
@@ -91,6 +83,17 @@ export function relayUpstreamError(ctx: RelayContext, done: RelayDone): void {
     exchange.finish(response.statusCode, code);
     done();
   }, MAX_ERROR_BODY);
+}
+
+/**
+ * A whole body that did not arrive (the engine failed mid-body, or the client's disconnect aborted it):
+ * releases the endpoint and hands the failure back. Nothing has been written, so the caller renders it, or
+ * ends the request as the client's doing when the client is gone.
+ */
+function bodyFailed(ctx: RelayContext, error: Error | undefined, done: RelayDone): void {
+  const failure = classifyUpstreamError(error);
+  ctx.release(failure.status, failure.reason);
+  done(failure);
 }
 
 /** Writes a whole JSON body: its length, the request id and, when the engine gave one, its `retry-after`. */

@@ -16,6 +16,8 @@ export interface FakeBehavior {
   headerDelayMs: number;
   /** Answer every request with this status and an OpenAI error body. */
   failStatus?: number;
+  /** With `failStatus`: send the headers and the start of the error body, then nothing (the body never ends). */
+  failBodyHangs?: boolean;
   /** Answer with this status and a non-JSON body. */
   garbageStatus?: number;
   /** Stop sending (but keep the connection) after this many chunks. */
@@ -104,7 +106,14 @@ async function answer(
       param: null,
       code: b.failStatus,
     };
-    res.writeHead(b.failStatus, { 'content-type': 'application/json' }).end(JSON.stringify({ error }));
+    const json = JSON.stringify({ error });
+    res.writeHead(b.failStatus, { 'content-type': 'application/json' });
+    if (!b.failBodyHangs) {
+      res.end(json);
+      return;
+    }
+    res.write(json.slice(0, 10));
+    await new Promise((resolve) => res.on('close', resolve)); // unfinished until the gateway lets go
     return;
   }
   if (b.garbageStatus) {
