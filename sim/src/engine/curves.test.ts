@@ -14,9 +14,10 @@
  *   - Throughput within ±35 % of the published tok/s (their figure includes client-side overheads).
  *   - TTFT: rises with concurrency and with queueing; exact values are not matched (see docs/simulator.md).
  */
+import { percentile } from '@switchyard/testkit';
 import { describe, expect, it } from 'vitest';
 import { resolveEngineConfig } from '../profiles.ts';
-import { mean, quantile, runBurst, runClosedLoop } from './workload.ts';
+import { mean, runBurst, runClosedLoop } from './workload.ts';
 
 const config = resolveEngineConfig('mistral-7b-h100');
 const chat = { promptTokens: 80, outputTokens: 200, durationMs: 20_000 };
@@ -71,7 +72,7 @@ describe('TTFT under a queue', () => {
     expect(burst.maxWaiting).toBeGreaterThanOrEqual(config.maxNumSeqs);
     const ttft = burst.requests.map((r) => r.ttftMs);
     const waves = [0, 1, 2].map((w) =>
-      quantile(ttft.slice(w * config.maxNumSeqs, (w + 1) * config.maxNumSeqs), 0.5),
+      percentile(ttft.slice(w * config.maxNumSeqs, (w + 1) * config.maxNumSeqs), 0.5),
     );
     expect(waves[1]).toBeGreaterThan(waves[0]! * 3);
     expect(waves[2]).toBeGreaterThan(waves[1]! * 1.5);
