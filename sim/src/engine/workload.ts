@@ -52,45 +52,68 @@ export interface ClosedLoopOptions {
   staggerMs?: number;
 }
 
-/** Runs `users` closed-loop clients against a fresh engine. */
-export function runClosedLoop(config: EngineConfig, o: ClosedLoopOptions): WorkloadResult {
-  const clock = new VirtualClock();
-  const engine = new Engine(config, clock);
-  const requests: RequestLatency[] = [];
-  let next = 0;
-  let maxWaiting = 0;
-  const send = () => {
-    const id = next++;
-    engine.submit(
+/**
+ * One run: a fresh engine on a virtual clock, requests whose prompts share no prefix, and the deepest waiting
+ * queue any token saw.
+ */
+class Run {
+  readonly clock = new VirtualClock();
+  readonly engine: Engine;
+  readonly #blockSize: number;
+  #maxWaiting = 0;
+
+  constructor(config: EngineConfig) {
+    this.engine = new Engine(config, this.clock);
+    this.#blockSize = config.blockSize;
+  }
+
+  /** Submits request `id`; `done` gets its latencies when it finishes. */
+  submit(id: number, promptTokens: number, outputTokens: number, done: (l: RequestLatency) => void): void {
+    this.engine.submit(
       {
         id: String(id),
-        promptTokens: o.promptTokens,
-        blockHashes: uniqueHashes(String(id), o.promptTokens, config.blockSize),
-        maxTokens: o.outputTokens,
+        promptTokens,
+        blockHashes: uniqueHashes(String(id), promptTokens, this.#blockSize),
+        maxTokens: outputTokens,
         reasonAtMax: 'length',
       },
       {
         onToken: () => {
-          maxWaiting = Math.max(maxWaiting, engine.stats().waiting);
+          this.#maxWaiting = Math.max(this.#maxWaiting, this.engine.stats().waiting);
           return false;
         },
-        onFinish: (seq) => {
-          requests.push(latency(seq));
-          if (clock.now() < o.durationMs) send();
-        },
+        onFinish: (seq) => done(latency(seq)),
       },
     );
+  }
+
+  /** Runs the clock until nothing is left (or `limitMs`), then sums up. */
+  finish(requests: RequestLatency[], limitMs: number): WorkloadResult {
+    this.clock.runWhile(() => true, limitMs);
+    const seconds = this.clock.now() / 1000;
+    return {
+      requests,
+      durationMs: this.clock.now(),
+      outputTokensPerSecond: this.engine.stats().generationTokens / seconds,
+      maxWaiting: this.#maxWaiting,
+      engine: this.engine,
+    };
+  }
+}
+
+/** Runs `users` closed-loop clients against a fresh engine. */
+export function runClosedLoop(config: EngineConfig, o: ClosedLoopOptions): WorkloadResult {
+  const run = new Run(config);
+  const requests: RequestLatency[] = [];
+  let next = 0;
+  const send = () => {
+    run.submit(next++, o.promptTokens, o.outputTokens, (l) => {
+      requests.push(l);
+      if (run.clock.now() < o.durationMs) send();
+    });
   };
-  for (let u = 0; u < o.users; u++) clock.setTimer(u * (o.staggerMs ?? 3), send);
-  clock.runWhile(() => true, o.durationMs * 100);
-  const tokens = engine.stats().generationTokens;
-  return {
-    requests,
-    durationMs: clock.now(),
-    outputTokensPerSecond: tokens / (clock.now() / 1000),
-    maxWaiting,
-    engine,
-  };
+  for (let u = 0; u < o.users; u++) run.clock.setTimer(u * (o.staggerMs ?? 3), send);
+  return run.finish(requests, o.durationMs * 100);
 }
 
 /** Submits `count` requests at once (a burst) and runs until all finish. */
@@ -98,39 +121,14 @@ export function runBurst(
   config: EngineConfig,
   o: { count: number; promptTokens: number; outputTokens: number },
 ): WorkloadResult {
-  const clock = new VirtualClock();
-  const engine = new Engine(config, clock);
+  const run = new Run(config);
   const requests: RequestLatency[] = new Array(o.count);
-  let maxWaiting = 0;
   for (let i = 0; i < o.count; i++) {
-    engine.submit(
-      {
-        id: String(i),
-        promptTokens: o.promptTokens,
-        blockHashes: uniqueHashes(String(i), o.promptTokens, config.blockSize),
-        maxTokens: o.outputTokens,
-        reasonAtMax: 'length',
-      },
-      {
-        onToken: () => {
-          maxWaiting = Math.max(maxWaiting, engine.stats().waiting);
-          return false;
-        },
-        onFinish: (seq) => {
-          requests[i] = latency(seq);
-        },
-      },
-    );
+    run.submit(i, o.promptTokens, o.outputTokens, (l) => {
+      requests[i] = l;
+    });
   }
-  clock.runWhile(() => true, 100_000_000);
-  const tokens = engine.stats().generationTokens;
-  return {
-    requests,
-    durationMs: clock.now(),
-    outputTokensPerSecond: tokens / (clock.now() / 1000),
-    maxWaiting,
-    engine,
-  };
+  return run.finish(requests, 100_000_000);
 }
 
 /** Mean of a list. */
