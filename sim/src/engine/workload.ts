@@ -87,7 +87,7 @@ class Run {
     );
   }
 
-  /** Runs the clock until nothing is left (or `limitMs`), then sums up. */
+  /** Runs the clock until no timer is left (the clock throws past `limitMs`), then sums up. */
   finish(requests: RequestLatency[], limitMs: number): WorkloadResult {
     this.clock.runWhile(() => true, limitMs);
     const seconds = this.clock.now() / 1000;
