@@ -306,17 +306,18 @@ class ProxyCall implements BodySink {
   #fail(error: unknown): void {
     if (this.#ended) return;
     this.#outgoing.off('close', this.#onClose);
-    if (this.#clientGone.aborted || this.#outgoing.destroyed) {
-      // Nobody is left to read an error: whatever failed on the way (the upstream call the disconnect
-      // aborted, a body cut short), the request ends as the client's doing, and nothing is rendered.
-      this.#exchange.finish(CLIENT_CLOSED, 'client_closed');
-      this.#end(undefined);
-      return;
-    }
     const failure =
       error instanceof NoEndpointError ? noEndpoint(this.#exchange.model) : toGatewayError(error);
     if (failure.status >= 500 && failure.code === 'internal_error') {
       this.#deps.logger.error({ err: error, requestId: this.#exchange.requestId }, 'request failed');
+    }
+    if (this.#clientGone.aborted || this.#outgoing.destroyed) {
+      // Nobody is left to read an error: whatever failed on the way (the upstream call the disconnect
+      // aborted, a body cut short), the request ends as the client's doing, and nothing is rendered.
+      // A bug is still logged above.
+      this.#exchange.finish(CLIENT_CLOSED, 'client_closed');
+      this.#end(undefined);
+      return;
     }
     this.#exchange.finish(failure.status, failure.code);
     this.#end(failure);
