@@ -12,6 +12,7 @@ import { EndpointTable } from './discovery/endpoint-table.ts';
 import { InflightTracker } from './proxy/inflight.ts';
 import { createTrafficControl, type TrafficControl } from './proxy/traffic-control.ts';
 import { UpstreamClient } from './proxy/upstream.ts';
+import { WriteBatch } from './proxy/write-batch.ts';
 import type { Picker } from './routing/types.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
 import { createMetrics, type GatewayMetrics } from './telemetry/metrics.ts';
@@ -78,6 +79,10 @@ export async function startGateway(
     new EndpointTable(config.endpoints.map((e) => ({ id: e.id, url: e.url, model: e.model })));
   const upstream = new UpstreamClient(config.upstream);
   const inflight = new InflightTracker();
+  const writes = new WriteBatch(
+    () => inflight.count > 1,
+    (error) => logger.error({ err: error }, 'writing a response failed'),
+  );
   let draining = false;
   const control = createTrafficControl({
     config,
@@ -97,6 +102,7 @@ export async function startGateway(
     tracer: overrides.tracer ?? gatewayTracer(),
     logger,
     inflight,
+    writes,
     maxBodyBytes: config.server.maxBodyBytes,
     accessLog: config.logging.accessLog,
     auth: config.auth,
@@ -128,6 +134,8 @@ export async function startGateway(
       const closed = new Promise<void>((resolve) => api.close(() => resolve()));
       api.closeIdleConnections();
       const drained = await inflight.waitIdle(drainTimeoutMs);
+      // A request is done before its last write when that write waits for the turn's batch.
+      await writes.settled();
       api.closeAllConnections();
       await closed;
       await upstream.close();

@@ -47,6 +47,38 @@ describe('streaming', () => {
     expect(sentWhenFirstSeen).toBeLessThan(10);
   });
 
+  it('relays streams without buffering and bodies whole while other requests are in flight (writes batched per turn)', async () => {
+    engine.behavior.tokens = 10;
+    engine.behavior.chunkDelayMs = 40;
+    const messages = [{ role: 'user' as const, content: 'hi' }];
+    const whole = Array.from({ length: 10 }, (_, i) => `t${i} `).join('');
+    const streamOne = async () => {
+      const stream = await client.chat.completions.create({ model: 'test-model', messages, stream: true });
+      let sentWhenFirstSeen: number | undefined;
+      let text = '';
+      for await (const chunk of stream) {
+        const content = chunk.choices[0]?.delta.content;
+        if (!content) continue;
+        sentWhenFirstSeen ??= engine.chunksSent.length;
+        text += content;
+      }
+      return { sentWhenFirstSeen, text };
+    };
+    const [a, b, json] = await Promise.all([
+      streamOne(),
+      streamOne(),
+      client.chat.completions.create({ model: 'test-model', messages }),
+    ]);
+    // 20 content chunks in all: each stream saw its first while most of both were still to come.
+    for (const stream of [a, b]) {
+      expect(stream.text).toBe(whole);
+      expect(stream.sentWhenFirstSeen).toBeGreaterThan(0);
+      expect(stream.sentWhenFirstSeen).toBeLessThan(10);
+    }
+    expect(json.choices[0]?.message.content).toBe(whole);
+    expect(json.usage?.completion_tokens).toBe(10);
+  });
+
   it('sends the response headers at once when the first token is slow', async () => {
     engine.behavior.tokens = 2;
     engine.behavior.chunkDelayMs = 3000;

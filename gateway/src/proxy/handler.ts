@@ -29,6 +29,7 @@ import { RequestAbort } from './request-abort.ts';
 import type { TrafficControl } from './traffic-control.ts';
 import { admitRequest, prefixOf, routeRequest } from './traffic-steps.ts';
 import type { UpstreamClient, UpstreamError, UpstreamResponse, UpstreamSink } from './upstream.ts';
+import type { WriteBatch } from './write-batch.ts';
 
 /** What the proxy handlers need. */
 export interface ProxyDeps {
@@ -40,6 +41,8 @@ export interface ProxyDeps {
   tracer: Tracer;
   logger: Logger;
   inflight: InflightTracker;
+  /** Where the relays' client writes go (coalesced per loop turn under load). */
+  writes: WriteBatch;
   maxBodyBytes: number;
   accessLog: boolean;
 }
@@ -339,6 +342,7 @@ class Attempt implements UpstreamSink, RelayContext {
   readonly exchange: Exchange;
   readonly outgoing: ServerResponse;
   readonly requestId: string;
+  readonly writes: WriteBatch;
   /** The engine's answer: set before the attempt reaches the relays, which are the only ones to read it. */
   response!: UpstreamResponse;
   readonly #call: ProxyCall;
@@ -361,6 +365,7 @@ class Attempt implements UpstreamSink, RelayContext {
     this.exchange = exchange;
     this.outgoing = outgoing;
     this.requestId = exchange.requestId;
+    this.writes = deps.writes;
     this.#deps = deps;
   }
 

@@ -8,6 +8,7 @@ import type { Exchange } from './exchange.ts';
 import { SseRelay, sseErrorEvent } from './sse-relay.ts';
 import { classifyUpstreamError, type UpstreamResponse } from './upstream.ts';
 import { extractUsageFromBuffer } from './usage.ts';
+import type { WriteBatch } from './write-batch.ts';
 
 /** What a relay step works on. */
 export interface RelayContext {
@@ -15,6 +16,8 @@ export interface RelayContext {
   outgoing: ServerResponse;
   response: UpstreamResponse;
   requestId: string;
+  /** Where the response's writes go: at once, or with the others at the end of this turn. */
+  writes: WriteBatch;
   /** Releases the endpoint and closes the upstream span; call once. */
   release: (status: number, reason?: string) => void;
 }
@@ -36,9 +39,10 @@ export function relayJson(ctx: RelayContext, done: RelayDone): void {
       bodyFailed(ctx, error, done);
       return;
     }
-    const { exchange, outgoing, response } = ctx;
-    // The client first; the accounting (usage, the endpoint's release, metrics, spans) is not on its clock.
-    endJson(outgoing, response.statusCode, payload, ctx.requestId);
+    const { exchange, response } = ctx;
+    // The client first (now, or with this turn's batch); the accounting (usage, the endpoint's release,
+    // metrics, spans) is not on its clock.
+    endJson(ctx, response.statusCode, payload);
     exchange.usage = extractUsageFromBuffer(payload);
     ctx.release(response.statusCode);
     exchange.finish(response.statusCode);
@@ -53,7 +57,7 @@ export function relayUpstreamError(ctx: RelayContext, done: RelayDone): void {
       bodyFailed(ctx, error, done);
       return;
     }
-    const { exchange, outgoing, response } = ctx;
+    const { exchange, response } = ctx;
     let code: string | null = 'upstream_error';
     let parsed: { error?: { code?: unknown } } | undefined;
     try {
@@ -73,13 +77,7 @@ export function relayUpstreamError(ctx: RelayContext, done: RelayDone): void {
     }
     if (parsed.error.code !== undefined && parsed.error.code !== null) code = String(parsed.error.code);
     const retryAfter = response.headers['retry-after'];
-    endJson(
-      outgoing,
-      response.statusCode,
-      payload,
-      ctx.requestId,
-      typeof retryAfter === 'string' ? retryAfter : undefined,
-    );
+    endJson(ctx, response.statusCode, payload, typeof retryAfter === 'string' ? retryAfter : undefined);
     exchange.finish(response.statusCode, code);
     done();
   }, MAX_ERROR_BODY);
@@ -97,26 +95,23 @@ function bodyFailed(ctx: RelayContext, error: Error | undefined, done: RelayDone
 }
 
 /** Writes a whole JSON body: its length, the request id and, when the engine gave one, its `retry-after`. */
-function endJson(
-  outgoing: ServerResponse,
-  status: number,
-  payload: Buffer,
-  requestId: string,
-  retryAfter?: string,
-): void {
+function endJson(ctx: RelayContext, status: number, payload: Buffer, retryAfter?: string): void {
   const headers: Record<string, string | number> = {
     'content-type': 'application/json',
     'content-length': payload.length,
-    'x-request-id': requestId,
+    'x-request-id': ctx.requestId,
   };
   if (retryAfter !== undefined) headers['retry-after'] = retryAfter;
-  outgoing.writeHead(status, headers);
-  outgoing.end(payload);
+  const outgoing = ctx.outgoing;
+  ctx.writes.run(outgoing, () => {
+    outgoing.writeHead(status, headers);
+    outgoing.end(payload);
+  });
 }
 
 /** Relays an SSE stream event by event, honouring the client's backpressure. Returns at once. */
 export function relayStream(ctx: RelayContext, stripUsage: boolean): void {
-  const { exchange, outgoing, response } = ctx;
+  const { exchange, outgoing, response, writes } = ctx;
   const body = response.body;
   const relay = new SseRelay(stripUsage, {
     onTokens: (count) => exchange.markTokens(count),
@@ -145,12 +140,15 @@ export function relayStream(ctx: RelayContext, stripUsage: boolean): void {
     const out = relay.push(chunk);
     if (!out) return;
     wrote = true;
-    if (!outgoing.write(out)) body.pause();
+    // Backpressure is read when the write happens: a batched chunk pauses the engine's body a turn later.
+    writes.run(outgoing, () => {
+      if (!outgoing.write(out)) body.pause();
+    });
   });
   body.on('end', () => {
     const rest = relay.flush();
     outgoing.off('drain', onDrain);
-    outgoing.end(rest);
+    writes.run(outgoing, () => outgoing.end(rest));
     ctx.release(200);
     exchange.finish(200);
   });
@@ -163,7 +161,8 @@ export function relayStream(ctx: RelayContext, stripUsage: boolean): void {
       return;
     }
     // Headers are gone: end the stream with an error event rather than a silent hang or a cut.
-    outgoing.end(sseErrorEvent(failure.message, failure.type, failure.code));
+    const event = sseErrorEvent(failure.message, failure.type, failure.code);
+    writes.run(outgoing, () => outgoing.end(event));
     exchange.finish(failure.status, failure.code);
   });
 }
