@@ -1,4 +1,6 @@
 /** Streaming relay: no buffering, usage-chunk handling both ways, disconnects abort upstream. */
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeEngine, startFakeEngine } from './testing/fake-engine.ts';
@@ -165,6 +167,31 @@ describe('streaming', () => {
     expect(engine.aborted).toBeGreaterThan(0);
     await expect.poll(() => metricValue('llm_errors_total', 'code="client_closed"')).toBe(closedBefore + 1);
     expect(await metricValue('llm_errors_total', 'code="upstream_aborted"')).toBe(0);
+  });
+
+  it('counts a client that leaves while its request body is still arriving as gone, and logs no error', async () => {
+    const closed = 'model="unknown",status="499",code="client_closed"';
+    const aborts = 'model="unknown",phase="before_response"';
+    const closedBefore = await metricValue('llm_errors_total', closed);
+    const abortsBefore = await metricValue('llm_client_aborts_total', aborts);
+    const received = engine.received.length;
+    const logsBefore = gateway.logLines.length;
+    const socket = connect(Number(new URL(gateway.url).port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(
+      'POST /v1/chat/completions HTTP/1.1\r\nhost: gateway\r\ncontent-type: application/json\r\n' +
+        'content-length: 1000\r\n\r\n{"model":"test-model","messages":[',
+    );
+    await expect.poll(() => gateway.inflight.count).toBe(1); // the gateway is reading the body
+    socket.destroy();
+    await expect.poll(() => metricValue('llm_errors_total', closed)).toBe(closedBefore + 1);
+    expect(await metricValue('llm_client_aborts_total', aborts)).toBe(abortsBefore + 1);
+    // The engine saw no request (only, perhaps, the gateway's scrape of its /metrics).
+    expect(engine.received.slice(received).filter((r) => r.path.startsWith('/v1/'))).toEqual([]);
+    const errors = gateway.logLines
+      .slice(logsBefore)
+      .filter((line) => ['error', 'fatal'].includes(JSON.parse(line).level));
+    expect(errors).toEqual([]);
   });
 
   it('counts a client that leaves while an engine error body arrives as gone, not as an upstream failure', async () => {

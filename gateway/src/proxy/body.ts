@@ -10,6 +10,14 @@ const tooLarge = (limit: number) =>
     code: 'request_too_large',
   });
 
+/** The request's own 'error': its client closed the connection before the body was complete. */
+const bodyCutShort = (cause: Error) =>
+  new GatewayError(499, 'The client closed the connection before its request body arrived.', {
+    type: 'invalid_request_error',
+    code: 'client_closed',
+    cause,
+  });
+
 /** Where {@link readBody} reports, once. */
 export interface BodySink {
   bodyRead(raw: Buffer): void;
@@ -44,7 +52,7 @@ export function readBody(incoming: IncomingMessage, limit: number, sink: BodySin
   };
   const onError = (error: Error) => {
     cleanup();
-    sink.bodyFailed(error);
+    sink.bodyFailed(bodyCutShort(error));
   };
   const cleanup = () => {
     incoming.off('data', onData);

@@ -317,7 +317,11 @@ class ProxyCall implements BodySink {
     if (this.#clientGone.aborted || this.#outgoing.destroyed) {
       // Nobody is left to read an error: whatever failed on the way (the upstream call the disconnect
       // aborted, a body cut short), the request ends as the client's doing, and nothing is rendered.
-      // A bug is still logged above.
+      // A bug is still logged above. A client whose leaving `#onClose` did not see (it left while its body
+      // was read, before the listener; or its 'close' is still to come) is counted here.
+      if (!this.#clientGone.aborted) {
+        this.#exchange.markClientAbort(this.#responding ? 'streaming' : 'before_response');
+      }
       this.#exchange.finish(CLIENT_CLOSED, 'client_closed');
       this.#end(undefined);
       return;
