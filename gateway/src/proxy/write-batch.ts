@@ -54,7 +54,10 @@ export class WriteBatch {
     }
   }
 
-  /** Resolves once the writes queued now have run (at once when none are). A drain awaits it before closing connections. */
+  /**
+   * Resolves once the writes queued now have run (at once when none are). A shutdown awaits it before it
+   * closes connections.
+   */
   settled(): Promise<void> {
     if (this.#writes.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.#flushed.push(resolve));
