@@ -34,11 +34,12 @@ export function childPids(pid: number): number[] {
     .map(Number);
 }
 
-/** The whole machine's CPU time so far, in ticks: all of it, and the idle part (idle + iowait). */
-export function machineTicks(): { total: number; idle: number } {
+/** The whole machine's CPU milliseconds so far, over all cores: all of them, and the idle part (idle + iowait). */
+export function machineCpuMs(): { total: number; idle: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
   const fields = line.trim().split(/\s+/).slice(1).map(Number);
   // user nice system idle iowait irq softirq steal (guest time is already counted in user)
   const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { total, idle: fields[3]! + fields[4]! };
+  const ms = (t: number) => (t * 1000) / TICKS_PER_SECOND;
+  return { total: ms(total), idle: ms(fields[3]! + fields[4]!) };
 }

@@ -14,7 +14,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runWrk, wrkScript } from '@switchyard/testkit';
-import { childPids, machineTicks, ownCpuMs } from './cpu.ts';
+import { childPids, machineCpuMs, ownCpuMs } from './cpu.ts';
 import { type Lab, startGatewayProcess, startNginx, startNodeFloor, startUpstream } from './targets.ts';
 
 const { values } = parseArgs({
@@ -58,13 +58,13 @@ async function main(): Promise<void> {
     ['upstream', upstream.pid],
   ];
   const before = processes.map(([, pid]) => ownCpuMs(pid));
-  const machineBefore = machineTicks();
+  const machineBefore = machineCpuMs();
   const rate = await runWrk(url, script, 64, seconds);
-  const machineAfter = machineTicks();
+  const machineAfter = machineCpuMs();
   const used = processes.map(([, pid], i) => ownCpuMs(pid) - before[i]!);
 
-  const elapsedMs = ((machineAfter.total - machineBefore.total) * 10) / availableParallelism();
-  const busyMs = (machineAfter.total - machineBefore.total - (machineAfter.idle - machineBefore.idle)) * 10;
+  const elapsedMs = (machineAfter.total - machineBefore.total) / availableParallelism();
+  const busyMs = machineAfter.total - machineBefore.total - (machineAfter.idle - machineBefore.idle);
   const perRequest = (ms: number) => `${((ms * 1000) / Math.max(1, rate.requests)).toFixed(1)} µs`;
   const cores = (ms: number) => (ms / elapsedMs).toFixed(2);
   console.log(

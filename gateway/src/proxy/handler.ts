@@ -129,9 +129,7 @@ class ProxyCall implements BodySink {
   #responding = false;
   #ended = false;
   readonly #onClose = () => {
-    if (this.#outgoing.writableFinished) return;
-    this.#exchange.markClientAbort(this.#responding ? 'streaming' : 'before_response');
-    this.#clientGone.abort();
+    if (!this.#outgoing.writableFinished) this.#clientLeft();
   };
 
   constructor(
@@ -314,20 +312,25 @@ class ProxyCall implements BodySink {
     if (failure.status >= 500 && failure.code === 'internal_error') {
       this.#deps.logger.error({ err: error, requestId: this.#exchange.requestId }, 'request failed');
     }
-    if (this.#clientGone.aborted || this.#outgoing.destroyed) {
+    // A client whose leaving `#onClose` did not see: it left while its body was read (before the listener),
+    // or its 'close' is still to come.
+    if (!this.#clientGone.aborted && this.#outgoing.destroyed) this.#clientLeft();
+    if (this.#clientGone.aborted) {
       // Nobody is left to read an error: whatever failed on the way (the upstream call the disconnect
       // aborted, a body cut short), the request ends as the client's doing, and nothing is rendered.
-      // A bug is still logged above. A client whose leaving `#onClose` did not see (it left while its body
-      // was read, before the listener; or its 'close' is still to come) is counted here.
-      if (!this.#clientGone.aborted) {
-        this.#exchange.markClientAbort(this.#responding ? 'streaming' : 'before_response');
-      }
+      // A bug is still logged above.
       this.#exchange.finish(CLIENT_CLOSED, 'client_closed');
       this.#end(undefined);
       return;
     }
     this.#exchange.finish(failure.status, failure.code);
     this.#end(failure);
+  }
+
+  /** The client went away: counted once, and whatever waits on its behalf (queue, upstream call) aborted. */
+  #clientLeft(): void {
+    this.#exchange.markClientAbort(this.#responding ? 'streaming' : 'before_response');
+    this.#clientGone.abort();
   }
 
   #end(failure: GatewayError | undefined): void {
